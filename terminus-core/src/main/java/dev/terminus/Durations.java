@@ -1,0 +1,68 @@
+package dev.terminus;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parses the durations users write in properties and environment variables. */
+final class Durations {
+  private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+  private Durations() {}
+
+  /**
+   * Parses {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h} or an ISO-8601 duration such as
+   * {@code PT30S}; the result is positive.
+   *
+   * @throws IllegalArgumentException naming the value and the accepted forms
+   */
+  static Duration parse(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    Duration d = null;
+    Matcher m = SIMPLE.matcher(t);
+    try {
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        switch (m.group(2)) {
+          case "ms":
+            d = Duration.ofMillis(n);
+            break;
+          case "s":
+            d = Duration.ofSeconds(n);
+            break;
+          case "m":
+            d = Duration.ofMinutes(n);
+            break;
+          default:
+            d = Duration.ofHours(n);
+            break;
+        }
+      } else if (t.startsWith("pt") || t.startsWith("p")) {
+        d = Duration.parse(t.toUpperCase(Locale.ROOT));
+      }
+    } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) {
+      d = null;
+    }
+    if (d == null || d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a positive duration (write it as 500ms, 10s, 2m or 1h)");
+    }
+    return d;
+  }
+
+  static String format(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 3_600_000 == 0) {
+      return ms / 3_600_000 + "h";
+    }
+    if (ms % 60_000 == 0) {
+      return ms / 60_000 + "m";
+    }
+    if (ms % 1000 == 0) {
+      return ms / 1000 + "s";
+    }
+    return ms + "ms";
+  }
+}

@@ -1,0 +1,211 @@
+package dev.terminus;
+
+import java.nio.channels.ClosedByInterruptException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A configured runner, made by {@link Terminus#builder()}: runs a main body and turns the way it
+ * ended into an exit status.
+ *
+ * <p>How the status is decided, in order:
+ *
+ * <ol>
+ *   <li>An exit request that is still pending decides it, whether the body threw it, caught it, or
+ *       never saw it (a request from another thread or a signal). Its message, if any, goes to
+ *       stderr. If the body ended with a different exception meanwhile (say, thrown by a {@code
+ *       finally} block), that exception's stack trace is printed too, and a requested 0 becomes 1:
+ *       a failure is never reported as success.
+ *   <li>The body returned normally: 0, once the other non-daemon threads have ended (the JVM's
+ *       rule).
+ *   <li>An {@link ExitException} escaped (one that was withdrawn and thrown again): its status.
+ *   <li>The exception, or the first exception along its cause chain, that implements {@link
+ *       ExitStatus} or that a {@linkplain Terminus.Builder#map mapping} covers (the most specific
+ *       mapped class wins): one line {@code <program>: <message>} on stderr, that status.
+ *   <li>Anything else: its stack trace on stderr, status 1.
+ * </ol>
+ *
+ * <p>Immutable; safe for concurrent use, though only one {@code run} or {@code call} may be active
+ * in a JVM at a time.
+ */
+public final class Runner {
+  private final Terminus.Builder config;
+
+  Runner(Terminus.Builder config) {
+    this.config = config;
+  }
+
+  /**
+   * Runs {@code main}, runs the cleanup tasks, flushes {@code System.out} and {@code System.err},
+   * and exits the process with the status the run ended with; see {@link Terminus#run}.
+   *
+   * @param args the command-line arguments, passed to {@code main}
+   * @param main the program's body
+   * @throws IllegalStateException if a runner is already active in this JVM
+   * @throws NullPointerException if {@code args} or {@code main} is null
+   */
+  public void run(String[] args, MainBody main) {
+    Outcome o = execute(Session.Mode.RUN, args, main);
+    Session s = Session.active;
+    if (s != null) {
+      s.exitingBy(o.signal);
+    }
+    Runtimes.exit(o.status);
+  }
+
+  /**
+   * Runs {@code main} as {@link #run} does but returns the exit status instead of exiting; see
+   * {@link Terminus#call}.
+   *
+   * @param args the command-line arguments, passed to {@code main}
+   * @param main the program's body
+   * @return the exit status, in {@code [0, 255]}
+   * @throws IllegalStateException if a runner is already active in this JVM
+   * @throws NullPointerException if {@code args} or {@code main} is null
+   */
+  public int call(String[] args, MainBody main) {
+    return execute(Session.Mode.CALL, args, main).status;
+  }
+
+  /** How a run ended. */
+  static final class Outcome {
+    final int status;
+    /** The signal to end the process by, or null for a plain exit. */
+    final String signal;
+
+    Outcome(int status, String signal) {
+      this.status = status;
+      this.signal = signal;
+    }
+  }
+
+  private Outcome execute(Session.Mode mode, String[] args, MainBody main) {
+    if (args == null) {
+      throw new NullPointerException("args");
+    }
+    if (main == null) {
+      throw new NullPointerException("main");
+    }
+    Settings settings;
+    try {
+      settings = config.settings();
+    } catch (IllegalArgumentException e) {
+      System.err.println(Settings.resolveName(config.name) + ": " + e.getMessage());
+      System.err.flush();
+      return new Outcome(78, null); // EX_CONFIG
+    }
+    Session session = Session.open(mode, settings);
+    try {
+      Throwable failure = null;
+      try {
+        main.run(args);
+      } catch (Runtimes.Halted h) {
+        Cleanup.discard(session.mark);
+        return new Outcome(h.status, null);
+      } catch (Throwable t) { // the runner boundary
+        failure = t;
+      }
+      if (failure == null && mode == Session.Mode.RUN) {
+        session.awaitNonDaemonThreads();
+      }
+      Outcome o = decide(failure, settings, mode);
+      session.beginShutdown(o.status);
+      if (Thread.currentThread() == session.main) {
+        Thread.interrupted(); // the request's interrupt has done its work; let cleanup block
+      }
+      Cleanup.run(session.mark, settings.name, System.err);
+      Runtimes.flush();
+      return o;
+    } finally {
+      if (mode == Session.Mode.CALL) {
+        session.close();
+      }
+    }
+  }
+
+  private Outcome decide(Throwable failure, Settings settings, Session.Mode mode) {
+    ExitException pending = Requests.pending;
+    if (pending != null) {
+      int status = pending.status();
+      if (failure != null && !(failure instanceof ExitException) && !interruption(failure)) {
+        printStackTrace(failure);
+        if (status == 0) {
+          status = 1;
+        }
+      }
+      announce(pending, settings);
+      String signal = null;
+      if (pending instanceof SignalExit) {
+        SignalExit se = (SignalExit) pending;
+        boolean clean = status == 128 + se.number();
+        if (mode == Session.Mode.RUN && settings.raise && clean) {
+          signal = se.signal();
+        }
+      }
+      return new Outcome(status, signal);
+    }
+    if (failure == null) {
+      return new Outcome(0, null);
+    }
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Throwable c = failure; c != null && seen.add(c); c = c.getCause()) {
+      if (c instanceof ExitException) {
+        announce((ExitException) c, settings);
+        return new Outcome(((ExitException) c).status(), null);
+      }
+      Integer status = null;
+      if (c instanceof ExitStatus) {
+        int s = ((ExitStatus) c).exitStatus();
+        if (Statuses.valid(s)) {
+          status = s;
+        } else {
+          System.err.println(
+              settings.name + ": " + c.getClass().getName() + ".exitStatus() returned " + s
+                  + ", outside [0, 255]; exiting with 1");
+          status = 1;
+        }
+      } else {
+        status = mapped(c.getClass(), settings.mappings);
+      }
+      if (status != null) {
+        String message = c.getMessage() != null ? c.getMessage() : c.getClass().getName();
+        System.err.println(settings.name + ": " + message);
+        return new Outcome(status, null);
+      }
+    }
+    printStackTrace(failure);
+    return new Outcome(1, null);
+  }
+
+  private static Integer mapped(
+      Class<?> type, List<Map.Entry<Class<? extends Throwable>, Integer>> mappings) {
+    Map.Entry<Class<? extends Throwable>, Integer> best = null;
+    for (Map.Entry<Class<? extends Throwable>, Integer> m : mappings) {
+      if (m.getKey().isAssignableFrom(type)
+          && (best == null || best.getKey().isAssignableFrom(m.getKey()))) {
+        best = m;
+      }
+    }
+    return best != null ? best.getValue() : null;
+  }
+
+  private static boolean interruption(Throwable t) {
+    return t instanceof InterruptedException || t instanceof ClosedByInterruptException;
+  }
+
+  private static void announce(ExitException e, Settings settings) {
+    if (e instanceof SignalExit) {
+      System.err.println(settings.name + ": " + Signals.describe(((SignalExit) e).signal()));
+    } else if (e.message() != null) {
+      System.err.println(e.message());
+    }
+  }
+
+  private static void printStackTrace(Throwable t) {
+    System.err.print("Exception in thread \"" + Thread.currentThread().getName() + "\" ");
+    t.printStackTrace(System.err);
+  }
+}
