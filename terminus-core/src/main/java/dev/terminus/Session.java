@@ -66,6 +66,7 @@ final class Session {
       active = s;
       s.installUncaughtHandler();
       if (mode == Mode.RUN) {
+        LineBuffer.install();
         ensureHook();
         s.previousHandlers = Signals.install(settings.signals.keySet(), s::onSignal);
       }

@@ -1,0 +1,124 @@
+package dev.terminus;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.Charset;
+
+/**
+ * Line-buffered standard output for {@link Terminus#run}, as C's stdio and Python give a program:
+ * each complete line is written at once, a partial line waits for its newline, a flush, a read
+ * from {@code System.in}, or the exit. So text printed without a newline reaches stdout after
+ * {@link Exit#now} (the runner flushes) but not after {@link Exit#halt}, which flushes nothing.
+ *
+ * <p>The JDK's own {@code System.out} flushes on every {@code print}; {@code terminus.stdout=jdk}
+ * keeps it.
+ */
+final class LineBuffer extends OutputStream {
+  private final OutputStream out;
+  private final byte[] buf = new byte[8192];
+  private int count; // guarded by this
+
+  private LineBuffer(OutputStream out) {
+    this.out = out;
+  }
+
+  /** Replaces System.out with a line-buffered stream and System.in with one that flushes it. */
+  static void install() {
+    String mode = System.getProperty("terminus.stdout", System.getenv("TERMINUS_STDOUT"));
+    if ("jdk".equalsIgnoreCase(mode)) {
+      return;
+    }
+    PrintStream original = System.out;
+    PrintStream buffered = new PrintStream(new LineBuffer(original), false, charset());
+    System.setOut(buffered);
+    InputStream in = System.in;
+    System.setIn(
+        new FilterInputStream(in) {
+          @Override
+          public int read() throws IOException {
+            System.out.flush();
+            return super.read();
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            System.out.flush();
+            return super.read(b, off, len);
+          }
+        });
+  }
+
+  private static Charset charset() {
+    String enc = System.getProperty("stdout.encoding", System.getProperty("sun.stdout.encoding"));
+    try {
+      return enc != null ? Charset.forName(enc) : Charset.defaultCharset();
+    } catch (IllegalArgumentException e) {
+      return Charset.defaultCharset();
+    }
+  }
+
+  @Override
+  public synchronized void write(int b) throws IOException {
+    if (count == buf.length) {
+      drain();
+    }
+    buf[count++] = (byte) b;
+    if (b == '\n') {
+      flush();
+    }
+  }
+
+  @Override
+  public synchronized void write(byte[] b, int off, int len) throws IOException {
+    int lastNewline = -1;
+    for (int i = off + len - 1; i >= off; i--) {
+      if (b[i] == '\n') {
+        lastNewline = i;
+        break;
+      }
+    }
+    if (lastNewline < 0) {
+      if (len > buf.length - count) {
+        drain();
+        if (len >= buf.length) {
+          out.write(b, off, len);
+          return;
+        }
+      }
+      System.arraycopy(b, off, buf, count, len);
+      count += len;
+      return;
+    }
+    drain();
+    out.write(b, off, lastNewline + 1 - off);
+    out.flush();
+    int rest = off + len - lastNewline - 1;
+    if (rest >= buf.length) {
+      out.write(b, lastNewline + 1, rest);
+    } else {
+      System.arraycopy(b, lastNewline + 1, buf, 0, rest);
+      count = rest;
+    }
+  }
+
+  private void drain() throws IOException {
+    if (count > 0) {
+      out.write(buf, 0, count);
+      count = 0;
+    }
+  }
+
+  @Override
+  public synchronized void flush() throws IOException {
+    drain();
+    out.flush();
+  }
+
+  @Override
+  public void close() throws IOException {
+    flush();
+  }
+}
