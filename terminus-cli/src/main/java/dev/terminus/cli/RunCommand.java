@@ -1,0 +1,95 @@
+package dev.terminus.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code terminus run [options] -- COMMAND [ARGS...]}: supervises one child command. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    exitCodeOnInvalidInput = Main.USAGE,
+    exitCodeOnExecutionException = Main.USAGE,
+    description = {
+      "Run COMMAND directly (no shell), with stdin, stdout and stderr inherited. On timeout, or",
+      "when terminus gets SIGINT, SIGTERM or SIGHUP, climb the stop ladder: each step signals",
+      "the command and all its descendants, then waits up to its duration for them to end.",
+      "A second SIGINT moves to the next step at once."
+    },
+    footer = {
+      "",
+      "Exit status: the command's own; 128+N when it died of signal N; 124 after a timeout",
+      "(unless --preserve-status); 125 for a usage error; 126 when COMMAND cannot be executed;",
+      "127 when it is not found. Example:",
+      "  terminus run --timeout 30s --ladder INT:10s,TERM:5s,KILL -- python3 job.py"
+    })
+final class RunCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-t", "--timeout"},
+      paramLabel = "DURATION",
+      converter = Converters.Timeout.class,
+      description = "Start the stop ladder after DURATION (500ms, 10s, 2m, 1h); 0 means never.")
+  Duration timeout;
+
+  @Option(
+      names = {"-l", "--ladder"},
+      paramLabel = "SPEC",
+      defaultValue = "INT:5s,TERM:5s,KILL",
+      converter = Converters.LadderSpec.class,
+      description =
+          "Stop ladder, SIGNAL[:WAIT] steps (default: ${DEFAULT-VALUE}). Signals: INT, TERM,"
+              + " HUP, QUIT, KILL, USR1, USR2 or a number.")
+  Ladder ladder;
+
+  @Option(
+      names = "--preserve-status",
+      description = "After a timeout, exit with the command's status instead of 124.")
+  boolean preserveStatus;
+
+  @Option(
+      names = "--report",
+      paramLabel = "FILE",
+      description = "Write a JSON report of the run to FILE (atomically).")
+  Path report;
+
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Print which steps ran, how the command ended and who ended it, on stderr.")
+  boolean verbose;
+
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "COMMAND",
+      description = "The command and its arguments, passed verbatim.")
+  List<String> command;
+
+  @Override
+  public Integer call() {
+    if (report != null) {
+      Path dir = report.toAbsolutePath().getParent();
+      if (dir == null || !Files.isDirectory(dir)) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--report: directory " + dir + " does not exist");
+      }
+      if (Files.isDirectory(report)) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--report: " + report + " is a directory");
+      }
+    }
+    if (command.get(0).isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "empty command name");
+    }
+    Duration t = timeout == null || timeout.isZero() ? null : timeout;
+    return new Supervisor(command, t, ladder, preserveStatus, report, verbose, System.err).run();
+  }
+}

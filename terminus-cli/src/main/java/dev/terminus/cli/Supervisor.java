@@ -1,0 +1,402 @@
+package dev.terminus.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs one child command and stops it the way {@code terminus run} promises: directly (never
+ * through a shell), with inherited stdin, stdout and stderr; on timeout or on a signal sent to
+ * {@code terminus} it climbs the stop {@link Ladder}, signalling the whole {@link ProcessTree} at
+ * each step; it returns the exit status coreutils {@code timeout} would return.
+ */
+public final class Supervisor {
+  /** Status after a timeout, as coreutils {@code timeout}. */
+  public static final int TIMED_OUT = 124;
+
+  /** Status when {@code terminus} itself fails or is misused. */
+  public static final int FAILED = 125;
+
+  /** Status when the command exists but cannot be executed. */
+  public static final int CANNOT_EXECUTE = 126;
+
+  /** Status when the command is not found. */
+  public static final int NOT_FOUND = 127;
+
+  private static final Object CHILD_EXITED = new Object();
+  private static final long TICK_MS = 20;
+  private static final long SNAPSHOT_EVERY_MS = 500;
+  private static final Pattern ERRNO = Pattern.compile("error=(\\d+), (.*)");
+
+  private final List<String> command;
+  private final Duration timeout;
+  private final Ladder ladder;
+  private final boolean preserveStatus;
+  private final Path report;
+  private final boolean verbose;
+  private final PrintStream err;
+
+  private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+  private long t0;
+  private final List<String> log = new ArrayList<>();
+  private List<Ladder.Step> steps;
+
+  /**
+   * Prepares a run.
+   *
+   * @param command the command and its arguments, passed verbatim
+   * @param timeout when to start the ladder, or null for never
+   * @param ladder the stop ladder
+   * @param preserveStatus after a timeout, return the child's status instead of 124
+   * @param report where to write the JSON report, or null
+   * @param verbose print a summary on {@code err}
+   * @param err where messages go
+   */
+  public Supervisor(
+      List<String> command,
+      Duration timeout,
+      Ladder ladder,
+      boolean preserveStatus,
+      Path report,
+      boolean verbose,
+      PrintStream err) {
+    this.command = List.copyOf(command);
+    this.timeout = timeout;
+    this.ladder = ladder;
+    this.steps = ladder.steps();
+    this.preserveStatus = preserveStatus;
+    this.report = report;
+    this.verbose = verbose;
+    this.err = err;
+  }
+
+  /** One step that ran. */
+  record StepRun(int number, SignalName signal, long atMs, List<Long> pids) {}
+
+  /**
+   * Runs the command to its end.
+   *
+   * @return the exit status for {@code terminus}
+   */
+  public int run() {
+    t0 = System.nanoTime();
+    Instant startedAt = Instant.now();
+    if (!ladder.endsWithKill()) {
+      err.println(
+          "terminus: warning: the ladder " + ladder + " has no KILL step; a child that ignores it keeps running");
+    }
+    Signals.install(events);
+    RunReport r = new RunReport(command, startedAt, timeout, ladder);
+    try {
+      Process child;
+      try {
+        child = new ProcessBuilder(command).inheritIO().start();
+      } catch (IOException | RuntimeException e) {
+        return cannotStart(e, r);
+      }
+      r.pid = child.pid();
+      note("started " + String.join(" ", command) + " (pid " + child.pid() + ")");
+      long[] endedAt = {-1};
+      child
+          .onExit()
+          .thenRun(
+              () -> {
+                endedAt[0] = ms();
+                events.add(CHILD_EXITED);
+              });
+      supervise(child, r);
+      int raw = waitFor(child);
+      r.childEndMs = endedAt[0] >= 0 ? endedAt[0] : ms();
+      r.rawStatus = raw;
+      decideWhoEnded(r);
+      r.status = r.timedOut && !preserveStatus ? TIMED_OUT : raw;
+      note("child " + r.how + "; " + r.endedBy);
+      if (!r.survivors.isEmpty()) {
+        note("still alive after the ladder: pids " + r.survivors);
+      }
+      note("exit status " + r.status + (r.status == TIMED_OUT && r.timedOut ? " (timed out)" : ""));
+      return r.status;
+    } finally {
+      finish(r);
+    }
+  }
+
+  private void supervise(Process child, RunReport r) {
+    ProcessTree tree = new ProcessTree(child.toHandle());
+    r.tree = tree;
+    long timeoutAt = timeout == null ? Long.MAX_VALUE : timeout.toMillis();
+    int step = -1;
+    long stepEnd = 0;
+    long lastSnapshot = ms();
+    boolean exhausted = false;
+    while (true) {
+      long now = ms();
+      if (now - lastSnapshot >= SNAPSHOT_EVERY_MS) {
+        tree.snapshot();
+        lastSnapshot = now;
+      }
+      if (step < 0) {
+        if (!child.isAlive()) {
+          return;
+        }
+        Object ev = poll(Math.min(SNAPSHOT_EVERY_MS, Math.max(0, timeoutAt - now)));
+        if (ev == null) {
+          if (ms() >= timeoutAt && child.isAlive()) {
+            r.timedOut = true;
+            r.trigger = "timeout " + DurationParser.format(timeout);
+            note("timeout " + DurationParser.format(timeout) + " expired; stop ladder " + ladder);
+            step = 0;
+            stepEnd = send(tree, step, r);
+          }
+        } else if (ev instanceof SignalName) {
+          SignalName sig = (SignalName) ev;
+          if (!child.isAlive()) {
+            return;
+          }
+          r.trigger = sig + " received";
+          int at = ladder.indexOf(sig);
+          if (at < 0) {
+            // Not on the ladder: send it first, then climb the whole ladder.
+            List<Ladder.Step> more = new ArrayList<>();
+            more.add(new Ladder.Step(sig, ladder.steps().get(0).duration()));
+            more.addAll(ladder.steps());
+            steps = more;
+            r.ladder = new Ladder(more);
+            at = 0;
+          }
+          note(sig + " received; stop ladder " + r.ladder + " from step " + (at + 1));
+          step = at;
+          stepEnd = send(tree, step, r);
+        }
+        continue;
+      }
+      // The ladder is climbing.
+      if (!child.isAlive() && tree.alive().isEmpty()) {
+        return;
+      }
+      if (exhausted) {
+        if (!child.isAlive()) {
+          r.survivors.addAll(tree.alive());
+          return;
+        }
+        Object ev = poll(SNAPSHOT_EVERY_MS);
+        if (ev instanceof SignalName) {
+          note(ev + " received after the last step; forwarded");
+          signal(tree, (SignalName) ev);
+        }
+        continue;
+      }
+      long remaining = stepEnd - ms();
+      if (remaining <= 0) {
+        if (step + 1 < steps.size()) {
+          step++;
+          stepEnd = send(tree, step, r);
+        } else {
+          exhausted = true;
+          if (child.isAlive()) {
+            note("the ladder is exhausted and the child is still running; waiting for it");
+          }
+        }
+        continue;
+      }
+      Object ev = poll(Math.min(remaining, TICK_MS));
+      if (ev instanceof SignalName) {
+        if (step + 1 < steps.size()) {
+          note(ev + " received again; next step at once");
+          step++;
+          stepEnd = send(tree, step, r);
+        } else {
+          note(ev + " received after the last step; forwarded");
+          signal(tree, (SignalName) ev);
+        }
+      }
+    }
+  }
+
+  private Object poll(long millis) {
+    try {
+      return events.poll(Math.max(0, millis), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /** Sends step {@code index}; returns when its wait ends. */
+  private long send(ProcessTree tree, int index, RunReport r) {
+    Ladder.Step s = steps.get(index);
+    long at = ms();
+    List<Long> pids = signal(tree, s.signal());
+    r.steps.add(new StepRun(index + 1, s.signal(), at, pids));
+    note("step " + (index + 1) + " " + s.signal() + " -> " + describe(pids));
+    return at + s.duration().toMillis();
+  }
+
+  private static String describe(List<Long> pids) {
+    return pids.size() + (pids.size() == 1 ? " process " : " processes ") + pids;
+  }
+
+  /** Signals every live member of the tree; returns the pids signalled. */
+  private static List<Long> signal(ProcessTree tree, SignalName sig) {
+    List<Long> pids = tree.snapshot();
+    if (pids.isEmpty()) {
+      return pids;
+    }
+    if (sig.number() == 9) {
+      for (long pid : pids) {
+        tree.handle(pid).ifPresent(ProcessHandle::destroyForcibly);
+      }
+      return pids;
+    }
+    List<String> cmd = new ArrayList<>();
+    cmd.add("kill");
+    cmd.add(sig.killArgument());
+    cmd.add("--");
+    for (long pid : pids) {
+      cmd.add(Long.toString(pid));
+    }
+    try {
+      Process k =
+          new ProcessBuilder(cmd)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .redirectInput(ProcessBuilder.Redirect.PIPE)
+              .start();
+      k.getOutputStream().close();
+      k.waitFor(10, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      if (sig.number() == 15) {
+        for (long pid : pids) {
+          tree.handle(pid).ifPresent(ProcessHandle::destroy);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return pids;
+  }
+
+  private static int waitFor(Process child) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        int s = child.waitFor();
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+        return s;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+  }
+
+  /** Works out how the child ended and who ended it. */
+  private static void decideWhoEnded(RunReport r) {
+    int raw = r.rawStatus;
+    if (raw > 128 && raw <= 128 + 64) {
+      int n = raw - 128;
+      String name = SignalName.nameOf(n);
+      String sig = name != null ? "SIG" + name : "signal " + n;
+      r.signal = name != null ? name : Integer.toString(n);
+      r.how = "killed by " + sig + " at +" + r.childEndMs + "ms";
+      StepRun by = null;
+      for (StepRun s : r.steps) {
+        if (s.signal().number() == n && s.atMs() <= r.childEndMs) {
+          by = s;
+        }
+      }
+      if (by != null) {
+        r.endedByStep = by;
+        r.endedBy =
+            by.number() == 0
+                ? "ended by the forwarded " + sig
+                : "ended by ladder step " + by.number() + " (" + by.signal().name() + ")";
+      } else {
+        r.endedBy = "killed by " + sig + " from outside the ladder";
+      }
+    } else {
+      r.how = "exited with status " + raw + " at +" + r.childEndMs + "ms";
+      StepRun last = null;
+      for (StepRun s : r.steps) {
+        if (s.atMs() <= r.childEndMs) {
+          last = s;
+        }
+      }
+      if (last == null) {
+        r.endedBy = "exited on its own";
+      } else {
+        r.endedByStep = last;
+        r.endedBy =
+            "exited by itself after "
+                + (last.number() == 0 ? "the forwarded " + last.signal() : "ladder step " + last.number() + " (" + last.signal().name() + ")");
+      }
+    }
+  }
+
+  private int cannotStart(Exception e, RunReport r) {
+    String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+    int errno = -1;
+    String reason = msg;
+    Matcher m = ERRNO.matcher(msg);
+    if (m.find()) {
+      errno = Integer.parseInt(m.group(1));
+      reason = m.group(2);
+    }
+    int status = errno == 2 ? NOT_FOUND : CANNOT_EXECUTE;
+    err.println("terminus: failed to run command '" + command.get(0) + "': " + reason);
+    r.error = reason;
+    r.status = status;
+    r.how = "never started";
+    r.endedBy = "could not be started: " + reason;
+    return status;
+  }
+
+  private void finish(RunReport r) {
+    if (verbose) {
+      for (String line : log) {
+        err.println("terminus: " + line);
+      }
+    }
+    if (report != null) {
+      try {
+        r.write(report);
+      } catch (IOException | RuntimeException e) {
+        err.println("terminus: cannot write the report " + report + ": " + e.getMessage());
+      }
+    }
+    err.flush();
+  }
+
+  private void note(String line) {
+    log.add("+" + ms() + "ms " + line);
+  }
+
+  private long ms() {
+    return (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  /** The installation of handlers for the signals {@code terminus} turns into ladder steps. */
+  static final class Signals {
+    private Signals() {}
+
+    static void install(BlockingQueue<Object> events) {
+      for (SignalName s : List.of(SignalName.INT, SignalName.TERM, SignalName.HUP)) {
+        try {
+          sun.misc.Signal.handle(new sun.misc.Signal(s.name()), sig -> events.add(s));
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+          // The JVM reserves it (-Xrs): that signal keeps its default action.
+        }
+      }
+    }
+  }
+}
