@@ -85,8 +85,8 @@ final class DemoCommand implements Callable<Integer> {
                   new Run(
                       "intercepted", PKG + "Intercepted", null, 1, "CRITICAL SECURITY WARN", null,
                       false,
-                      "finally ran, catch (ExitException) intercepted it; the request stays"
-                          + " pending (no withdraw()), so still 1"))),
+                      "finally ran and the catch intercepted it; the request stays pending"
+                          + " (sticky) without withdraw(): 1"))),
           new Scenario(
               "halt",
               "os._exit(1) → Exit.halt(1) inside try/finally",
@@ -169,13 +169,22 @@ final class DemoCommand implements Callable<Integer> {
     for (Outcome o : outcomes) {
       w0 = Math.max(w0, o.run().label().length());
     }
-    int wOut = 58;
-    String header =
-        pad("SCENARIO", w0) + "  " + pad("WHAT IT PRINTED", wOut + 5) + "  FINALLY  CLEANUP  STATUS";
-    String rule = "-".repeat(header.length());
+    int wStatus = "130 (SIGINT)".length();
+    int columns = 120;
+    try {
+      columns = Math.max(80, Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "120")));
+    } catch (NumberFormatException e) {
+      // keep 120
+    }
+    String left =
+        pad("SCENARIO", w0) + "  " + pad("STATUS", wStatus) + "  FINALLY  CLEANUP  ";
+    int wText = Math.max(30, columns - left.length() - 5);
+    String header = left + "WHAT THE PROGRAM PRINTED";
+    String rule = "-".repeat(Math.min(columns, left.length() + 5 + wText));
     out.println(style.bold(header));
     out.println(rule);
     boolean allAsExpected = true;
+    String indent = " ".repeat(left.length());
     for (Outcome o : outcomes) {
       Run r = o.run();
       String fin = r.finallyText() == null ? "-" : o.printed(r.finallyText()) ? "ran" : "no";
@@ -192,28 +201,29 @@ final class DemoCommand implements Callable<Integer> {
       }
       for (int i = 0; i < lines.size(); i++) {
         String[] l = lines.get(i);
-        String text = l[1].length() > wOut ? l[1].substring(0, wOut - 3) + "..." : l[1];
+        String text = l[1].length() > wText ? l[1].substring(0, wText - 3) + "..." : l[1];
         String stream = l[0].isEmpty() ? "   " : l[0];
-        String row =
-            pad(i == 0 ? r.label() : "", w0)
-                + "  "
-                + style.dim(stream)
-                + "  "
-                + pad(text, wOut);
-        if (i == 0) {
-          row +=
-              "  "
-                  + style.yesNo(pad(fin, 7), fin)
-                  + "  "
-                  + style.yesNo(pad(clean, 7), clean)
-                  + "  "
-                  + (ok ? style.bold(status) : style.red(status + " (expected " + r.expected() + ")"));
-        }
-        out.println(i == 0 ? row : row.stripTrailing());
+        String lead =
+            i > 0
+                ? indent
+                : pad(r.label(), w0)
+                    + "  "
+                    + (ok ? style.bold(pad(status, wStatus)) : style.red(pad(status, wStatus)))
+                    + "  "
+                    + style.yesNo(pad(fin, 7), fin)
+                    + "  "
+                    + style.yesNo(pad(clean, 7), clean)
+                    + "  ";
+        out.println((lead + style.dim(stream) + "  " + text).stripTrailing());
       }
-      out.println(pad("", w0) + "  " + style.dim("=> " + r.lesson()));
-      if (o.problem() != null) {
-        out.println(pad("", w0) + "  " + style.red("!! " + o.problem()));
+      out.println(indent + style.dim("=> " + r.lesson()));
+      if (!ok) {
+        out.println(
+            indent
+                + style.red(
+                    "!! expected status "
+                        + r.expected()
+                        + (o.problem() == null ? "" : "; " + o.problem())));
       }
       out.println(rule);
     }
@@ -237,7 +247,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     for (Map.Entry<String, Integer> e : seen.entrySet()) {
       if (e.getValue() > 4) {
-        out.add(new String[] {e.getKey(), "(" + (e.getValue() - 4) + " more lines)"});
+        out.add(new String[] {e.getKey(), "(" + (e.getValue() - 4) + (e.getValue() == 5 ? " more line)" : " more lines)")});
       }
     }
     return out;
