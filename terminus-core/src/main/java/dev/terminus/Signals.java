@@ -105,7 +105,8 @@ final class Signals {
     try {
       sun.misc.Signal.handle(new sun.misc.Signal(name), sun.misc.SignalHandler.SIG_DFL);
       Process kill =
-          new ProcessBuilder("kill", "-" + name, Long.toString(ProcessHandle.current().pid()))
+          new ProcessBuilder(
+                  "kill", "-s", name, "--", Long.toString(ProcessHandle.current().pid()))
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();

@@ -99,25 +99,31 @@ public final class Child implements AutoCloseable {
 
   /** Waits for a line of stdout equal to {@code line}; fails if the child ends first. */
   public Child awaitLine(String line) {
+    awaitLine(l -> l.equals(line), "'" + line + "'");
+    return this;
+  }
+
+  /** Waits for a line of stdout that {@code test} accepts and returns it. */
+  public String awaitLine(java.util.function.Predicate<String> test, String what) {
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(GUARD_SECONDS);
     try {
       while (System.nanoTime() < until) {
         String next = lines.poll(100, TimeUnit.MILLISECONDS);
         if (next == null) {
           if (!process.isAlive() && stdout.isDone() && lines.isEmpty()) {
-            throw new AssertionError("child ended before printing '" + line + "': " + finish());
+            throw new AssertionError("child ended before printing " + what + ": " + finish());
           }
           continue;
         }
-        if (next.equals(line)) {
-          return this;
+        if (test.test(next)) {
+          return next;
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
-    throw new AssertionError("no line '" + line + "' within the guard");
+    throw new AssertionError("no line " + what + " within the guard");
   }
 
   /** Sends {@code signal} (such as {@code INT}) to the child with {@code kill}. */
@@ -128,7 +134,7 @@ public final class Child implements AutoCloseable {
 
   static void kill(String signal, long pid) {
     try {
-      int s = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
+      int s = new ProcessBuilder("kill", "-s", signal, "--", Long.toString(pid)).inheritIO().start().waitFor();
       if (s != 0) {
         throw new AssertionError("kill -" + signal + " " + pid + " exited " + s);
       }

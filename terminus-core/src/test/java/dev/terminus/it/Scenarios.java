@@ -336,6 +336,23 @@ public final class Scenarios {
         System.out.println("finally ran");
       }
     });
+    scenario("loop-run", a -> Terminus.run(a, x -> {
+      Terminus.atExit(() -> say("atExit " + x[1]));
+      try {
+        say("ready " + x[1]);
+        Thread.sleep(600_000);
+      } finally {
+        say("finally " + x[1]);
+      }
+    }));
+    scenario("plain-loop-run", a -> {
+      try {
+        System.out.println("ready " + a[1]);
+        Thread.sleep(600_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
     scenario("deadline-config", a -> Terminus.run(a, x -> say("body ran")));
   }
 
