@@ -74,6 +74,16 @@ final class Session {
     }
   }
 
+  boolean handlesSignals() {
+    return !previousHandlers.isEmpty();
+  }
+
+  static boolean hookInstalled() {
+    synchronized (Session.class) {
+      return hook != null;
+    }
+  }
+
   /** Ends a {@link Terminus#call}: nothing it installed or requested survives it. */
   void close() {
     synchronized (Session.class) {
