@@ -150,8 +150,8 @@ public final class StatusMeanings {
       case "ALRM":
         return "Alarm clock: a timer (alarm()) expired and the program did not handle it.";
       case "TERM":
-        return "A polite stop request: docker stop, systemctl stop, Kubernetes deleting a pod,\n"
-            + "   or kill with no signal; the program did not handle it (or re-raised it).";
+        return "A polite stop request: docker stop, systemd (systemctl stop), Kubernetes deleting\n"
+            + "   a pod, or kill with no signal; the program did not handle it (or re-raised it).";
       case "XCPU":
         return "CPU time limit exceeded (ulimit -t).";
       case "XFSZ":

@@ -1,0 +1,180 @@
+package dev.terminus.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code terminus run} supervising real children: python3 scripts, shells, a process tree. */
+class RunIT {
+  @TempDir Path dir;
+
+  @Test
+  void timeoutStopsAPythonScriptWhoseFinallyRuns() throws Exception {
+    Path marker = dir.resolve("finally.marker");
+    Path py =
+        Proc.script(
+            dir,
+            "job.py",
+            "import signal, time\n"
+                + "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+                + "try:\n"
+                + "    print('working', flush=True)\n"
+                + "    while True:\n"
+                + "        time.sleep(0.1)\n"
+                + "finally:\n"
+                + "    open('"
+                + marker
+                + "', 'w').write('cleaned up')\n");
+    Proc t = Proc.terminus(dir, "run", "--timeout", "1s", "--", "python3", py.toString());
+    int status = t.waitFor();
+    assertThat(status).as(t.err()).isEqualTo(124);
+    assertThat(marker).hasContent("cleaned up");
+    assertThat(t.err()).contains("KeyboardInterrupt"); // the traceback Python printed
+  }
+
+  @Test
+  void aScriptIgnoringIntAndTermIsKilledAtTheKillStepAndTheReportSaysSo() throws Exception {
+    Path py =
+        Proc.script(
+            dir,
+            "stubborn.py",
+            "import signal, time\n"
+                + "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                + "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+                + "print('ready', flush=True)\n"
+                + "while True:\n"
+                + "    time.sleep(0.1)\n");
+    Path report = dir.resolve("report.json");
+    Proc t =
+        Proc.terminus(
+            dir,
+            "run",
+            "-v",
+            "--timeout",
+            "1s",
+            "--ladder",
+            "INT:500ms,TERM:500ms,KILL",
+            "--report",
+            report.toString(),
+            "--",
+            "python3",
+            py.toString());
+    t.awaitLine("ready");
+    int status = t.waitFor();
+    assertThat(status).as(t.err()).isEqualTo(124);
+    String json = Files.readString(report);
+    assertThat(json)
+        .contains("\"timedOut\": true")
+        .contains("\"endedByStep\": {\"step\": 3, \"signal\": \"KILL\"}")
+        .contains("\"signal\": \"KILL\"")
+        .contains("\"status\": 124");
+    assertThat(t.err()).contains("step 3 SIGKILL").contains("ended by ladder step 3 (KILL)");
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+    }
+  }
+
+  @Test
+  void noDescendantSurvivesNotEvenASetsidEscapee() throws Exception {
+    Path sh =
+        Proc.script(
+            dir,
+            "tree.sh",
+            "#!/bin/sh\n"
+                + "trap '' TERM\n"
+                + "sh -c 'echo $$ > gc.pid; exec sleep 1000' &\n"
+                + "setsid sh -c 'echo $$ > esc.pid; exec sleep 1000' &\n"
+                + "while [ ! -s gc.pid ] || [ ! -s esc.pid ]; do sleep 0.05; done\n"
+                + "echo \"ready $$\"\n"
+                + "wait\n");
+    Path report = dir.resolve("tree.json");
+    Proc t =
+        Proc.terminus(
+            dir,
+            "run",
+            "--timeout",
+            "1s",
+            "--ladder",
+            "TERM:1s,KILL",
+            "--report",
+            report.toString(),
+            "--",
+            sh.toString());
+    String ready = t.awaitLine("ready");
+    List<Long> pids = new ArrayList<>();
+    pids.add(Long.parseLong(ready.substring("ready ".length()).trim()));
+    pids.add(Long.parseLong(Files.readString(dir.resolve("gc.pid")).trim()));
+    pids.add(Long.parseLong(Files.readString(dir.resolve("esc.pid")).trim()));
+    int status = t.waitFor();
+    assertThat(status).as(t.err()).isEqualTo(124);
+    for (long pid : pids) {
+      assertThat(Proc.alive(pid)).as("pid " + pid + " alive after terminus ended").isFalse();
+    }
+    assertThat(Files.readString(report)).contains("\"survivors\": []");
+  }
+
+  @Test
+  void sigintToTerminusReachesAPythonChildAsKeyboardInterrupt() throws Exception {
+    Path py =
+        Proc.script(
+            dir,
+            "ctrlc.py",
+            "import signal, time\n"
+                + "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+                + "try:\n"
+                + "    print('ready', flush=True)\n"
+                + "    while True:\n"
+                + "        time.sleep(0.1)\n"
+                + "except KeyboardInterrupt:\n"
+                + "    print('caught KeyboardInterrupt', flush=True)\n");
+    Proc t = Proc.terminus(dir, "run", "--", "python3", py.toString());
+    t.awaitLine("ready");
+    Proc.kill("INT", t.process.pid());
+    t.awaitLine("caught KeyboardInterrupt");
+    assertThat(t.waitFor()).as(t.err()).isZero();
+  }
+
+  @Test
+  void aKillFromOutsideTheLadderIsReportedAsSuch() throws Exception {
+    Path py =
+        Proc.script(
+            dir,
+            "victim.py",
+            "import os, time\n"
+                + "print('ready', os.getpid(), flush=True)\n"
+                + "while True:\n"
+                + "    time.sleep(0.1)\n");
+    Path report = dir.resolve("outside.json");
+    Proc t =
+        Proc.terminus(
+            dir, "run", "-v", "--report", report.toString(), "--", "python3", py.toString());
+    String ready = t.awaitLine("ready");
+    Proc.kill("KILL", Long.parseLong(ready.split(" ")[1]));
+    assertThat(t.waitFor()).isEqualTo(137);
+    assertThat(Files.readString(report))
+        .contains("killed by SIGKILL from outside the ladder")
+        .contains("\"endedByStep\": null");
+    assertThat(t.err()).contains("killed by SIGKILL from outside the ladder");
+  }
+
+  @Test
+  void preserveStatusGivesTheChildsStatusAfterATimeout() throws Exception {
+    Proc t =
+        Proc.terminus(dir, "run", "--timeout", "500ms", "--preserve-status", "--", "sleep", "60");
+    assertThat(t.waitFor()).as(t.err()).isEqualTo(128 + 2); // sleep died of the INT step
+  }
+
+  @Test
+  void argumentsArePassedVerbatimWithoutAShell() throws Exception {
+    Proc t =
+        Proc.terminus(
+            dir, "run", "--", "printf", "%s|", "a b", "$HOME", "*", "@file", "--timeout", "'q'");
+    assertThat(t.waitFor()).as(t.err()).isZero();
+    assertThat(t.out()).isEqualTo("a b|$HOME|*|@file|--timeout|'q'|");
+  }
+}
