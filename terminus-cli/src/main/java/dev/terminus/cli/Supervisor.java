@@ -35,7 +35,7 @@ public final class Supervisor {
   private static final Object CHILD_EXITED = new Object();
   private static final long TICK_MS = 20;
   private static final long SNAPSHOT_EVERY_MS = 500;
-  private static final Pattern ERRNO = Pattern.compile("error=(\\d+), (.*)");
+  private static final Pattern ERRNO = Pattern.compile("error(?:=|: )(\\d+)(?:, | \\()([^)]*)");
 
   private final List<String> command;
   private final Duration timeout;
@@ -352,7 +352,10 @@ public final class Supervisor {
       errno = Integer.parseInt(m.group(1));
       reason = m.group(2);
     }
-    int status = errno == 2 ? NOT_FOUND : CANNOT_EXECUTE;
+    reason = reason.strip();
+    // JDK 17 says "error=2, No such file or directory", JDK 25 "error: 2 (No such file ...)".
+    boolean notFound = errno == 2 || (errno < 0 && msg.contains("No such file or directory"));
+    int status = notFound ? NOT_FOUND : CANNOT_EXECUTE;
     err.println("terminus: failed to run command '" + command.get(0) + "': " + reason);
     r.error = reason;
     r.status = status;
