@@ -116,6 +116,7 @@ public final class Runner {
       if (Thread.currentThread() == session.main) {
         Thread.interrupted(); // the request's interrupt has done its work; let cleanup block
       }
+      session.drainCriticalSections();
       Cleanup.run(session.mark, settings.name, System.err);
       Runtimes.flush();
       return o;

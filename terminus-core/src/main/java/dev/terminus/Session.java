@@ -158,6 +158,14 @@ final class Session {
 
   void onSignal(String name) {
     if (Requests.pending != null || stopping) {
+      if (Critical.open() > 0) {
+        // Never cut a commit in half: let the open sections finish (the watchdog still bounds
+        // this), then force the exit.
+        Runtimes.writeStderr(
+            settings.name + ": SIG" + name + " while stopping: waiting for "
+                + Critical.open() + " critical section(s) to close");
+        Critical.awaitClosed(settings.deadline.toNanos());
+      }
       force(name);
     }
     if (!Requests.tryRequest(new SignalExit(name, settings.statusFor(name), null))) {
@@ -176,6 +184,16 @@ final class Session {
     stopping = true;
     if (mode == Mode.RUN) {
       watchdog.arm(settings.deadline);
+    }
+  }
+
+  /**
+   * The drain: waits for open critical sections to close before cleanup closes what they use.
+   * The watchdog bounds the whole stop, so this wait needs no bound of its own but the deadline.
+   */
+  void drainCriticalSections() {
+    if (Critical.open() > 0) {
+      Critical.awaitClosed(settings.deadline.toNanos());
     }
   }
 
@@ -222,6 +240,9 @@ final class Session {
       if (s.mode == Mode.RUN) {
         s.watchdog.arm(s.settings.deadline);
       }
+    }
+    if (Critical.open() > 0) {
+      Critical.awaitClosed(s != null ? s.settings.deadline.toNanos() : Settings.DEFAULT_DEADLINE.toNanos());
     }
     Cleanup.run(0, name, System.err);
     Runtimes.flush();

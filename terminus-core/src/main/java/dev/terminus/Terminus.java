@@ -115,6 +115,27 @@ public final class Terminus {
   }
 
   /**
+   * Enters a critical section, refused once an exit has been requested; see {@link Critical}.
+   *
+   * <pre>{@code
+   * try (var section = Terminus.critical("transfer")) {
+   *   transfer(from, to, amount);
+   *   connection.commit();
+   * }
+   * }</pre>
+   *
+   * @param name the section's name, for reports
+   * @return the open section; close it with try-with-resources
+   * @throws ExitException the pending exit request, if there is one (a fresh exception of the same
+   *     type and status, as {@link Exit#checkpoint()} throws)
+   * @throws NullPointerException if {@code name} is null
+   */
+  public static Critical critical(String name) {
+    Objects.requireNonNull(name, "name");
+    return Critical.enter(name);
+  }
+
+  /**
    * Returns a builder for a configured {@link Runner}.
    *
    * @return a new builder with the defaults

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
 /** Programs run in child JVMs by the *IT tests: {@code java Scenarios NAME [ARGS]}. */
+@SuppressWarnings("try") // critical sections are entered for their effect, not referenced
 public final class Scenarios {
   private static final Map<String, Consumer<String[]>> ALL = new TreeMap<>();
 
@@ -353,6 +354,63 @@ public final class Scenarios {
         Thread.currentThread().interrupt();
       }
     });
+    scenario("library-hook", a -> Terminus.run(a, x -> {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          Thread.sleep(300); // a library flushing something slow in its own hook
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        System.out.println("library hook ran");
+      }));
+      say("ready");
+      Thread.sleep(600_000);
+    }));
+    // --- critical sections ---
+    scenario("critical-refused", a -> Terminus.run(a, x -> {
+      try {
+        throw Exit.now(3);
+      } catch (Throwable t) {
+        say("framework swallowed the exit");
+      }
+      try (var section = Terminus.critical("commit")) {
+        say("committed: must not happen");
+      }
+    }));
+    scenario("critical-drain", a -> Terminus.run(a, x -> {
+      task("close database");
+      CountDownLatch entered = new CountDownLatch(1);
+      Thread worker = new Thread(() -> {
+        try (var section = Terminus.critical("transfer")) {
+          say("entered " + section.name());
+          entered.countDown();
+          long until = System.nanoTime() + 300_000_000L;
+          while (System.nanoTime() < until) {
+            Thread.onSpinWait(); // a commit that ignores interrupts
+          }
+          say("committed");
+        }
+      }, "worker");
+      worker.setDaemon(true);
+      worker.start();
+      entered.await();
+      throw Exit.now(0);
+    }));
+    scenario("critical-second-signal", a -> Terminus.run(a, x -> {
+      task("close database");
+      try (var section = Terminus.critical("commit")) {
+        say("ready");
+        while (!Exit.requested()) {
+          Thread.onSpinWait();
+        }
+        say("first signal seen");
+        long until = System.nanoTime() + 1_000_000_000L;
+        while (System.nanoTime() < until) {
+          Thread.onSpinWait(); // the rest of the commit
+        }
+        say("commit done");
+      }
+    }));
     scenario("deadline-config", a -> Terminus.run(a, x -> say("body ran")));
   }
 

@@ -138,6 +138,16 @@ class SignalIT {
   }
 
   @Test
+  void otherLibrariesShutdownHooksFinishBeforeTheSignalEndsTheProcess() {
+    try (Child c = Child.start(Scenarios.class, "library-hook")) {
+      c.awaitLine("ready").signal("INT");
+      Result r = c.finish();
+      assertThat(r.stdout()).isEqualTo(lines("ready", "library hook ran"));
+      assertThat(r.status()).isEqualTo(130);
+    }
+  }
+
+  @Test
   void signalExitSettingStatusGivesAPlainExit() {
     assertThat(waitpid("INT", List.of("-Dterminus.signal-exit=status"))).endsWith("waitpid exit 130" + NL);
   }
