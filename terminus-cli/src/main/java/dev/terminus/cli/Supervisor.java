@@ -237,7 +237,7 @@ public final class Supervisor {
     long at = ms();
     List<Long> pids = signal(tree, s.signal());
     r.steps.add(new StepRun(index + 1, s.signal(), at, pids));
-    note("step " + (index + 1) + " " + s.signal() + " -> " + describe(pids));
+    note(at, "step " + (index + 1) + " " + s.signal() + " -> " + describe(pids));
     return at + s.duration().toMillis();
   }
 
@@ -381,7 +381,11 @@ public final class Supervisor {
   }
 
   private void note(String line) {
-    log.add("+" + ms() + "ms " + line);
+    note(ms(), line);
+  }
+
+  private void note(long atMs, String line) {
+    log.add("+" + atMs + "ms " + line);
   }
 
   private long ms() {
