@@ -103,7 +103,7 @@ public final class Runner {
       try {
         main.run(args);
       } catch (Runtimes.Halted h) {
-        Cleanup.discard(session.mark);
+        Plan.discard(session.mark);
         return new Outcome(h.status, null);
       } catch (Throwable t) { // the runner boundary
         failure = t;
@@ -112,13 +112,22 @@ public final class Runner {
         session.awaitNonDaemonThreads();
       }
       Outcome o = decide(failure, settings, mode);
-      session.beginShutdown(o.status);
+      if (!session.claimStop()) {
+        // A third party's System.exit is running the stop in the JVM's shutdown hook.
+        Runtimes.flush();
+        return o;
+      }
+      Report report = new Report(settings.name);
+      report.reason(Requests.pending, failure);
+      report.status = o.status;
+      session.beginShutdown(o.status, report);
       if (Thread.currentThread() == session.main) {
         Thread.interrupted(); // the request's interrupt has done its work; let cleanup block
       }
-      session.drainCriticalSections();
-      Cleanup.run(session.mark, settings.name, System.err);
+      new Stopper(settings.name, session.mark, report, System.err).run(settings.deadline);
       Runtimes.flush();
+      report.write(settings.report, false);
+      session.stopped.countDown();
       return o;
     } finally {
       if (mode == Session.Mode.CALL) {

@@ -1,5 +1,6 @@
 package dev.terminus;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -31,11 +32,19 @@ final class Session {
   final Mode mode;
   final Settings settings;
   final Thread main;
-  final int mark;
+  final long mark;
+  private final int phases;
   final Watchdog watchdog;
   final long started = System.nanoTime();
 
   volatile boolean stopping;
+  volatile Report report;
+  /** Counted down when the runner's stop has finished. */
+  final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+  private final java.util.concurrent.atomic.AtomicBoolean stopClaimed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  /** Set when the JVM's own shutdown began while this session ran. */
+  static volatile boolean jvmShutdownStarted;
   volatile int finalStatus;
   volatile boolean exiting;
   private volatile String raiseOnExit;
@@ -48,7 +57,8 @@ final class Session {
     this.mode = mode;
     this.settings = settings;
     this.main = Thread.currentThread();
-    this.mark = Cleanup.mark();
+    this.mark = Plan.mark();
+    this.phases = Plan.phaseCount();
     this.watchdog = new Watchdog(this);
   }
 
@@ -90,7 +100,8 @@ final class Session {
       watchdog.disarm();
       Signals.restore(previousHandlers);
       Thread.setDefaultUncaughtExceptionHandler(previousUncaught);
-      Cleanup.discard(mark);
+      Plan.discard(mark);
+      Plan.discardPhases(phases);
       Requests.clear();
       if (Thread.currentThread() == main) {
         Thread.interrupted();
@@ -127,6 +138,7 @@ final class Session {
   }
 
   static void requested(ExitException e) {
+    Events.exitRequested(e);
     Session s = active;
     if (s == null) {
       return;
@@ -156,6 +168,27 @@ final class Session {
     }
   }
 
+  private static Duration warnedTotal;
+
+  /** Warns when the declared task timeouts add up past the deadline. */
+  static void checkBudget(Duration total) {
+    Session s = active;
+    Duration deadline = s != null ? s.settings.deadline : Settings.configuredDeadline();
+    synchronized (Session.class) {
+      if (total.compareTo(deadline) <= 0 || total.equals(warnedTotal)) {
+        return;
+      }
+      warnedTotal = total;
+    }
+    System.getLogger("dev.terminus")
+        .log(
+            System.Logger.Level.WARNING,
+            "shutdown plan: the declared task timeouts add up to {0}, past the deadline of {1};"
+                + " the deadline will cut the stop short",
+            Durations.format(total),
+            Durations.format(deadline));
+  }
+
   void onSignal(String name) {
     if (Requests.pending != null || stopping) {
       if (Critical.open() > 0) {
@@ -178,22 +211,18 @@ final class Session {
     Runtimes.haltNow(128 + Signals.number(name));
   }
 
+  /** Whoever claims the stop first runs it: the runner, or the JVM shutdown hook. */
+  boolean claimStop() {
+    return stopClaimed.compareAndSet(false, true);
+  }
+
   /** The body has ended: the deadline now bounds the cleanup. */
-  void beginShutdown(int status) {
+  void beginShutdown(int status, Report report) {
+    this.report = report;
     finalStatus = status;
     stopping = true;
     if (mode == Mode.RUN) {
       watchdog.arm(settings.deadline);
-    }
-  }
-
-  /**
-   * The drain: waits for open critical sections to close before cleanup closes what they use.
-   * The watchdog bounds the whole stop, so this wait needs no bound of its own but the deadline.
-   */
-  void drainCriticalSections() {
-    if (Critical.open() > 0) {
-      Critical.awaitClosed(settings.deadline.toNanos());
     }
   }
 
@@ -207,6 +236,15 @@ final class Session {
       status = DEADLINE_EXCEEDED;
     }
     String what = stopping ? "shutdown" : "exit requested with status " + p.status() + " but";
+    Report r = report;
+    if (r == null) {
+      r = new Report(settings.name);
+      r.reason(p, null);
+    }
+    r.status = status;
+    Stopper.skipRemaining(r, mark);
+    r.write(settings.report, true);
+    Events.deadlineExceeded(status, settings.deadline);
     Runtimes.writeStderr(
         settings.name
             + ": "
@@ -228,24 +266,57 @@ final class Session {
   }
 
   private static void onJvmShutdown() {
+    jvmShutdownStarted = true;
     Session s = active;
     if (s != null && s.exiting) {
       s.afterOwnExit();
       return;
     }
-    // A third party's System.exit, or the JVM ending on its own: the same cleanup runs.
+    if (s != null && !s.claimStop()) {
+      // System.exit was called while the runner's stop runs (from a task, say): the stop goes on,
+      // the first request's status wins, and nothing deadlocks.
+      s.main.interrupt();
+      try {
+        s.stopped.await(s.settings.deadline.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      Runtimes.flush();
+      Runtimes.haltNow(s.finalStatus);
+      return;
+    }
+    // A third party's System.exit, or the JVM ending on its own: the same plan runs here.
     String name = s != null ? s.settings.name : Settings.resolveName(null);
+    Report report = new Report(name);
+    report.reason = "System.exit by a third party";
+    Thread caller = exitCaller();
+    if (caller != null) {
+      report.detail = "thread '" + caller.getName() + "'";
+      report.reasonStack = caller.getStackTrace();
+    }
+    Duration deadline = s != null ? s.settings.deadline : Settings.configuredDeadline();
     if (s != null) {
+      s.report = report;
       s.stopping = true;
       if (s.mode == Mode.RUN) {
-        s.watchdog.arm(s.settings.deadline);
+        s.watchdog.arm(deadline);
       }
     }
-    if (Critical.open() > 0) {
-      Critical.awaitClosed(s != null ? s.settings.deadline.toNanos() : Settings.DEFAULT_DEADLINE.toNanos());
-    }
-    Cleanup.run(0, name, System.err);
+    new Stopper(name, s != null ? s.mark : 0, report, System.err).run(deadline);
     Runtimes.flush();
+    report.write(s != null ? s.settings.report : Settings.configuredReport(), false);
+  }
+
+  /** The thread that called System.exit: the one running Shutdown.exit. */
+  private static Thread exitCaller() {
+    for (Thread t : liveThreads()) {
+      for (StackTraceElement e : t.getStackTrace()) {
+        if (e.getClassName().equals("java.lang.Shutdown") && e.getMethodName().equals("exit")) {
+          return t;
+        }
+      }
+    }
+    return null;
   }
 
   /**
@@ -319,14 +390,19 @@ final class Session {
   }
 
   /**
-   * The JVM's rule when main returns: wait for the other non-daemon threads. An exit request
-   * interrupts the wait.
+   * The JVM's rule when main returns: wait for the other non-daemon threads, naming them on stderr
+   * once the configured wait has passed. An exit request interrupts the wait.
    */
   void awaitNonDaemonThreads() {
+    if (settings.exitOnMainReturn) {
+      return;
+    }
+    long reportAt = System.nanoTime() + settings.threadsReportAfter.toNanos();
+    boolean reported = false;
     while (Requests.pending == null) {
       Thread other = null;
       for (Thread t : liveThreads()) {
-        if (t != main && t.isAlive() && !t.isDaemon()) {
+        if (t != main && t.isAlive() && !t.isDaemon() && !t.getName().equals("DestroyJavaVM")) {
           other = t;
           break;
         }
@@ -335,10 +411,37 @@ final class Session {
         return;
       }
       try {
-        other.join();
+        long left = reportAt - System.nanoTime();
+        if (reported || left <= 0) {
+          if (!reported) {
+            reported = true;
+            reportWaitingThreads();
+          }
+          other.join();
+        } else {
+          TimeUnit.NANOSECONDS.timedJoin(other, left);
+        }
       } catch (InterruptedException e) {
         // An exit was requested (the loop ends) or someone else interrupted us: keep waiting.
       }
     }
+  }
+
+  private void reportWaitingThreads() {
+    StringBuilder b = new StringBuilder();
+    b.append(settings.name).append(": main returned ")
+        .append(Durations.format(settings.threadsReportAfter))
+        .append(" ago; the JVM waits for these non-daemon threads:");
+    for (Thread t : liveThreads()) {
+      if (t != main && t.isAlive() && !t.isDaemon() && !t.getName().equals("DestroyJavaVM")) {
+        b.append(System.lineSeparator()).append("  thread '").append(t.getName()).append("' ")
+            .append(t.getState());
+        for (StackTraceElement e : t.getStackTrace()) {
+          b.append(System.lineSeparator()).append("\tat ").append(e);
+        }
+      }
+    }
+    System.err.println(b);
+    System.err.flush();
   }
 }

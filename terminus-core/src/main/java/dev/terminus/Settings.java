@@ -15,6 +15,7 @@ import java.util.Map;
  */
 final class Settings {
   static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
+  static final Duration DEFAULT_THREADS_REPORT_AFTER = Duration.ofSeconds(10);
 
   final String name;
   final Duration deadline;
@@ -24,13 +25,25 @@ final class Settings {
   final boolean raise;
   /** Exception classes mapped to statuses, in registration order. */
   final List<Map.Entry<Class<? extends Throwable>, Integer>> mappings;
+  /** Where the stop report goes: null (nowhere), {@code stderr}, or a JSON file path. */
+  final String report;
+  /** How long after main returns the threads that keep the JVM alive are named. */
+  final Duration threadsReportAfter;
+  /** Whether main's return ends the process even while non-daemon threads run. */
+  final boolean exitOnMainReturn;
 
   private Settings(
       String name,
       Duration deadline,
       Map<String, Integer> signals,
       boolean raise,
-      List<Map.Entry<Class<? extends Throwable>, Integer>> mappings) {
+      List<Map.Entry<Class<? extends Throwable>, Integer>> mappings,
+      String report,
+      Duration threadsReportAfter,
+      boolean exitOnMainReturn) {
+    this.report = report;
+    this.threadsReportAfter = threadsReportAfter;
+    this.exitOnMainReturn = exitOnMainReturn;
     this.name = name;
     this.deadline = deadline;
     this.signals = Collections.unmodifiableMap(signals);
@@ -48,7 +61,9 @@ final class Settings {
       Duration deadline,
       Map<String, Integer> signals,
       boolean raise,
-      List<Map.Entry<Class<? extends Throwable>, Integer>> mappings) {
+      List<Map.Entry<Class<? extends Throwable>, Integer>> mappings,
+      Duration threadsReportAfter,
+      boolean exitOnMainReturn) {
     String n = resolveName(name);
     Duration d = deadline != null ? deadline : DEFAULT_DEADLINE;
     String dt = setting("terminus.deadline", "TERMINUS_DEADLINE");
@@ -88,7 +103,38 @@ final class Settings {
                   + "' is neither 'raise' nor 'status'");
       }
     }
-    return new Settings(n, d, s, r, mappings);
+    Duration tr = threadsReportAfter != null ? threadsReportAfter : DEFAULT_THREADS_REPORT_AFTER;
+    String trt = setting("terminus.threads-report-after", "TERMINUS_THREADS_REPORT_AFTER");
+    if (trt != null) {
+      try {
+        tr = Durations.parse(trt);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            source("terminus.threads-report-after", "TERMINUS_THREADS_REPORT_AFTER") + ": "
+                + e.getMessage());
+      }
+    }
+    boolean exit = exitOnMainReturn;
+    String mr = setting("terminus.main-return", "TERMINUS_MAIN_RETURN");
+    if (mr != null) {
+      switch (mr.trim().toLowerCase(Locale.ROOT)) {
+        case "wait":
+          exit = false;
+          break;
+        case "exit":
+          exit = true;
+          break;
+        default:
+          throw new IllegalArgumentException(
+              source("terminus.main-return", "TERMINUS_MAIN_RETURN") + ": '" + mr
+                  + "' is neither 'wait' nor 'exit'");
+      }
+    }
+    String report = setting("terminus.report", "TERMINUS_REPORT");
+    if (report != null && report.isBlank()) {
+      report = null;
+    }
+    return new Settings(n, d, s, r, mappings, report, tr, exit);
   }
 
   static Map<String, Integer> defaultSignals() {
@@ -127,6 +173,24 @@ final class Settings {
   int statusFor(String signal) {
     Integer s = signals.get(signal);
     return s != null ? s : 128 + Signals.number(signal);
+  }
+
+  /** The deadline as configured outside a runner, for checks made before one runs. */
+  static Duration configuredDeadline() {
+    String dt = setting("terminus.deadline", "TERMINUS_DEADLINE");
+    if (dt != null) {
+      try {
+        return Durations.parse(dt);
+      } catch (IllegalArgumentException e) {
+        // reported when the runner starts
+      }
+    }
+    return DEFAULT_DEADLINE;
+  }
+
+  /** The report destination, for stops that run without a runner. */
+  static String configuredReport() {
+    return setting("terminus.report", "TERMINUS_REPORT");
   }
 
   private static String setting(String property, String variable) {

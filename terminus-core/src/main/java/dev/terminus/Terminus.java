@@ -31,6 +31,10 @@ import java.util.Objects;
  * from the request to the end of the cleanup, is bounded by a deadline (30 s unless configured);
  * when it passes the process halts.
  *
+ * <p>The cleanup runs as a coordinated stop: see {@link Shutdown} for phases, timeouts and the
+ * report ({@code terminus.report} / {@code TERMINUS_REPORT}: {@code stderr}, or a file path for
+ * JSON).
+ *
  * <p>Configuration comes from the {@link #builder()}, then system properties, then environment
  * variables (later ones win): {@code terminus.deadline} / {@code TERMINUS_DEADLINE} (a duration
  * such as {@code 500ms}, {@code 10s}, {@code 2m}), {@code terminus.signals} / {@code
@@ -107,11 +111,24 @@ public final class Terminus {
   }
 
   private static void register(String name, AutoCloseable task) {
-    Cleanup.add(name, task);
+    Plan.add(Phase.CLOSE_RESOURCES, name, null, task);
     Session s = Session.active;
     if (s == null) {
       Session.ensureHook(); // no runner: the tasks still run when the JVM exits
     }
+  }
+
+  /**
+   * Returns the process-wide coordinated stop, to register phases and tasks.
+   *
+   * @return the shutdown plan
+   */
+  public static Shutdown shutdown() {
+    Session s = Session.active;
+    if (s == null) {
+      Session.ensureHook(); // no runner: the plan still runs when the JVM exits
+    }
+    return Shutdown.INSTANCE;
   }
 
   /**
@@ -164,6 +181,8 @@ public final class Terminus {
     private Duration deadline;
     private final Map<String, Integer> signals = Settings.defaultSignals();
     private boolean raise = true;
+    private Duration threadsReportAfter;
+    private boolean exitOnMainReturn;
     private final List<Map.Entry<Class<? extends Throwable>, Integer>> mappings = new ArrayList<>();
 
     Builder() {}
@@ -267,6 +286,33 @@ public final class Terminus {
     }
 
     /**
+     * Sets how long after {@code main} returns the non-daemon threads that keep the process alive
+     * are named on stderr with their stacks; 10 s by default. The JVM's rule stands: the process
+     * waits for them, unless {@link #exitWhenMainReturns(boolean)} says otherwise.
+     *
+     * @param after a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if {@code after} is not positive
+     * @throws NullPointerException if {@code after} is null
+     */
+    public Builder threadsReportAfter(Duration after) {
+      this.threadsReportAfter = Phase.positive(after, "after");
+      return this;
+    }
+
+    /**
+     * Makes {@code main}'s return end the process even while non-daemon threads still run (they
+     * are stopped by the plan, then by the exit); by default the process waits for them.
+     *
+     * @param exit whether main's return ends the process
+     * @return this builder
+     */
+    public Builder exitWhenMainReturns(boolean exit) {
+      this.exitOnMainReturn = exit;
+      return this;
+    }
+
+    /**
      * Builds the runner. System properties and environment variables are read when it runs.
      *
      * @return a new runner with a copy of this configuration
@@ -279,11 +325,15 @@ public final class Terminus {
       copy.signals.putAll(signals);
       copy.raise = raise;
       copy.mappings.addAll(mappings);
+      copy.threadsReportAfter = threadsReportAfter;
+      copy.exitOnMainReturn = exitOnMainReturn;
       return new Runner(copy);
     }
 
     Settings settings() {
-      return Settings.resolve(name, deadline, new LinkedHashMap<>(signals), raise, mappings);
+      return Settings.resolve(
+          name, deadline, new LinkedHashMap<>(signals), raise, mappings, threadsReportAfter,
+          exitOnMainReturn);
     }
   }
 }

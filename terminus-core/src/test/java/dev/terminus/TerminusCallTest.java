@@ -47,7 +47,8 @@ class TerminusCallTest {
     assertThat(Exit.requested()).as("no pending request").isFalse();
     assertThat(Session.active).as("no active session").isNull();
     assertThat(Session.hookInstalled()).as("no shutdown hook").isFalse();
-    assertThat(Cleanup.mark()).as("no cleanup task").isZero();
+    assertThat(Plan.pending(0)).as("no cleanup task").isZero();
+    assertThat(Plan.phaseCount()).as("only the default phases").isEqualTo(6);
     assertThat(Thread.getDefaultUncaughtExceptionHandler()).isSameAs(originalHandler);
     assertThat(Session.liveThreads()).noneMatch(t -> t.getName().startsWith("terminus"));
     assertThat(Thread.currentThread().isInterrupted()).as("no interrupt left").isFalse();

@@ -1,0 +1,53 @@
+package dev.terminus;
+
+import java.time.Duration;
+
+/**
+ * JFR events, so standard JDK tooling (JDK Mission Control, {@code jfr print}) sees an exit
+ * request, each stop task and a deadline that passed. Emitted only while a recording runs; a
+ * runtime without {@code jdk.jfr} loses the events and nothing else.
+ */
+final class Events {
+  private static final boolean JFR =
+      ModuleLayer.boot().findModule("jdk.jfr").isPresent() || hasClass("jdk.jfr.Event");
+
+  private Events() {}
+
+  private static boolean hasClass(String name) {
+    try {
+      Class.forName(name, false, Events.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  private static boolean recording() {
+    try {
+      return JFR && jdk.jfr.FlightRecorder.isInitialized();
+    } catch (LinkageError e) {
+      return false;
+    }
+  }
+
+  static void exitRequested(ExitException request) {
+    if (recording()) {
+      JfrEvents.exitRequested(
+          request.status(),
+          request instanceof SignalExit ? "SIG" + ((SignalExit) request).signal() : "exit",
+          Thread.currentThread().getName());
+    }
+  }
+
+  static void taskFinished(Report.Entry e) {
+    if (recording()) {
+      JfrEvents.taskFinished(e.phase, e.task, e.outcome, e.start, e.end);
+    }
+  }
+
+  static void deadlineExceeded(int status, Duration deadline) {
+    if (recording()) {
+      JfrEvents.deadlineExceeded(status, deadline.toMillis());
+    }
+  }
+}
