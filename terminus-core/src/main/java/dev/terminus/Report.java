@@ -32,6 +32,7 @@ final class Report {
     volatile String outcome = "running";
     volatile String error;
     volatile StackTraceElement[] stack;
+    volatile Thread thread;
 
     Entry(String phase, String task, long start) {
       this.phase = phase;
@@ -99,6 +100,14 @@ final class Report {
     }
     written = true;
     long now = System.nanoTime();
+    for (Entry e : entries()) {
+      Thread t = e.thread;
+      if (e.outcome.equals("running") && t != null && t.isAlive()) {
+        e.stack = t.getStackTrace();
+        e.error = halting ? "cut short by the deadline" : "still running";
+        e.outcome = "timed out";
+      }
+    }
     List<ThreadInfo> threads = threads();
     if (destination.equalsIgnoreCase("stderr")) {
       Runtimes.writeStderr(text(now, threads, halting));

@@ -124,10 +124,19 @@ public final class Runner {
       if (Thread.currentThread() == session.main) {
         Thread.interrupted(); // the request's interrupt has done its work; let cleanup block
       }
-      new Stopper(settings.name, session.mark, report, System.err).run(settings.deadline);
-      Runtimes.flush();
-      report.write(settings.report, false);
-      session.stopped.countDown();
+      if (mode == Session.Mode.RUN) {
+        Session.stopStarted();
+      }
+      try {
+        new Stopper(settings.name, session.mark, report, System.err).run(settings.deadline);
+        Runtimes.flush();
+        report.write(settings.report, false);
+      } finally {
+        session.stopped.countDown();
+        if (mode == Session.Mode.RUN) {
+          Session.stopFinished();
+        }
+      }
       return o;
     } finally {
       if (mode == Session.Mode.CALL) {

@@ -45,6 +45,33 @@ final class Session {
       new java.util.concurrent.atomic.AtomicBoolean();
   /** Set when the JVM's own shutdown began while this session ran. */
   static volatile boolean jvmShutdownStarted;
+  /** Counted down when the stop in progress, by a runner or the hook, has finished. */
+  private static final java.util.concurrent.CountDownLatch STOP_DONE =
+      new java.util.concurrent.CountDownLatch(1);
+  private static volatile boolean stopRunning;
+
+  /**
+   * Waits, up to {@code nanos}, for a stop in progress to finish; returns at once when none is.
+   * Lets logging frameworks' own shutdown wait until the plan's last phase has logged.
+   */
+  static void awaitStop(long nanos) {
+    if (!stopRunning && !hookInstalled()) {
+      return; // no stop is running and none will run from the hook
+    }
+    try {
+      STOP_DONE.await(nanos, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static void stopStarted() {
+    stopRunning = true;
+  }
+
+  static void stopFinished() {
+    STOP_DONE.countDown();
+  }
   volatile int finalStatus;
   volatile boolean exiting;
   private volatile String raiseOnExit;
@@ -78,6 +105,7 @@ final class Session {
       if (mode == Mode.RUN) {
         LineBuffer.install();
         ensureHook();
+        TerminusLogManager.prepare();
         s.previousHandlers = Signals.install(settings.signals.keySet(), s::onSignal);
       }
       return s;
@@ -175,8 +203,8 @@ final class Session {
     Session s = active;
     Duration deadline = s != null ? s.settings.deadline : Settings.configuredDeadline();
     synchronized (Session.class) {
-      if (total.compareTo(deadline) <= 0 || total.equals(warnedTotal)) {
-        return;
+      if (total.compareTo(deadline) <= 0 || warnedTotal != null) {
+        return; // once per process: the first registration that crosses the deadline
       }
       warnedTotal = total;
     }
@@ -302,9 +330,14 @@ final class Session {
         s.watchdog.arm(deadline);
       }
     }
-    new Stopper(name, s != null ? s.mark : 0, report, System.err).run(deadline);
-    Runtimes.flush();
-    report.write(s != null ? s.settings.report : Settings.configuredReport(), false);
+    stopStarted();
+    try {
+      new Stopper(name, s != null ? s.mark : 0, report, System.err).run(deadline);
+      Runtimes.flush();
+      report.write(s != null ? s.settings.report : Settings.configuredReport(), false);
+    } finally {
+      stopFinished();
+    }
   }
 
   /** The thread that called System.exit: the one running Shutdown.exit. */

@@ -112,7 +112,9 @@ public final class Shutdown {
   /**
    * Registers an executor to be stopped in {@code phase}: it stops accepting work, its running
    * tasks get up to {@code timeout} to finish, then {@code shutdownNow()} interrupts them, and
-   * after a short grace the threads that survived are reported by name.
+   * after a short grace the threads that survived are reported by name. The names are exact for a
+   * {@link java.util.concurrent.ThreadPoolExecutor} registered before it starts its threads;
+   * otherwise they are the pool threads found still busy.
    *
    * @param phase a registered phase, usually {@link Phase#STOP_SERVICES}
    * @param name the executor's name, for reports
@@ -126,8 +128,9 @@ public final class Shutdown {
   public Shutdown stop(Phase phase, String name, Duration timeout, ExecutorService executor) {
     Objects.requireNonNull(executor, "executor");
     Phase.positive(timeout, "timeout");
+    ExecutorStop stop = new ExecutorStop(name, timeout, executor);
     // The task's own timeout leaves room for shutdownNow() and the grace.
-    return add(phase, name, timeout.plus(GRACE).plus(GRACE), new ExecutorStop(name, timeout, executor));
+    return add(phase, name, timeout.plus(GRACE).plus(GRACE), stop);
   }
 
   /**
@@ -150,10 +153,25 @@ public final class Shutdown {
     private final Duration timeout;
     private final ExecutorService executor;
 
+    /** The threads the executor created since it was registered, when it lets us see them. */
+    private final java.util.Set<Thread> threads =
+        java.util.Collections.newSetFromMap(new java.util.concurrent.ConcurrentHashMap<>());
+
     ExecutorStop(String name, Duration timeout, ExecutorService executor) {
       this.name = name;
       this.timeout = timeout;
       this.executor = executor;
+      if (executor instanceof java.util.concurrent.ThreadPoolExecutor) {
+        java.util.concurrent.ThreadPoolExecutor pool = (java.util.concurrent.ThreadPoolExecutor) executor;
+        java.util.concurrent.ThreadFactory factory = pool.getThreadFactory();
+        pool.setThreadFactory(r -> {
+          Thread t = factory.newThread(r);
+          if (t != null) {
+            threads.add(t);
+          }
+          return t;
+        });
+      }
     }
 
     @Override
@@ -170,25 +188,37 @@ public final class Shutdown {
                 + "; its running tasks were interrupted");
       }
       StringBuilder survivors = new StringBuilder();
-      for (Thread t : Session.liveThreads()) {
-        if (before.contains(t) && t.getState() != Thread.State.NEW && runsFor(t, executor)) {
+      boolean known = !threads.isEmpty();
+      for (Thread t : known ? threads : Session.liveThreads()) {
+        if (t.isAlive() && (known || before.contains(t) && busyPoolWorker(t))) {
           survivors.append(survivors.length() == 0 ? "" : ", ").append('\'').append(t.getName()).append('\'');
         }
       }
       throw new IllegalStateException(
           "executor '" + name + "' did not stop: threads still running after shutdownNow(): "
-              + (survivors.length() == 0 ? "(unnamed)" : survivors));
+              + (survivors.length() == 0 ? "(none found)" : survivors));
     }
 
-    /** A pool thread's stack starts in the executor's worker loop. */
-    private static boolean runsFor(Thread t, ExecutorService executor) {
-      String pool = executor.getClass().getName();
+    /**
+     * A pool thread still running a task: its stack passes through a pool's worker loop and it is
+     * not idle waiting for work. (The executor does not expose its threads; this names the pool
+     * threads that are busy, which after shutdownNow() are this executor's survivors, or another
+     * pool's busy threads.)
+     */
+    private static boolean busyPoolWorker(Thread t) {
+      boolean worker = false;
       for (StackTraceElement e : t.getStackTrace()) {
-        if (e.getClassName().startsWith(pool)) {
-          return true;
+        String c = e.getClassName();
+        if (c.equals("java.util.concurrent.ThreadPoolExecutor") && e.getMethodName().equals("getTask")
+            || c.equals("java.util.concurrent.ForkJoinPool") && e.getMethodName().equals("awaitWork")) {
+          return false;
+        }
+        if (c.equals("java.util.concurrent.ThreadPoolExecutor$Worker")
+            || c.equals("java.util.concurrent.ForkJoinWorkerThread")) {
+          worker = true;
         }
       }
-      return false;
+      return worker;
     }
   }
 }

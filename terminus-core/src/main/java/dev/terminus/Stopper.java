@@ -101,6 +101,7 @@ final class Stopper {
     thread.setDaemon(true);
     Running r = new Running(t, entry, thread, timeout == null ? 0 : System.nanoTime() + timeout.toNanos());
     self[0] = r;
+    entry.thread = thread;
     thread.start();
     return r;
   }
