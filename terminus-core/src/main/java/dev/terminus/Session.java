@@ -148,6 +148,38 @@ final class Session {
     }
   }
 
+  private static boolean standalone; // guarded by Session.class
+
+  /**
+   * Without a runner, an ExitException that nobody catches still exits with its status: the
+   * default uncaught-exception handler (chained to the previous one) prints the message, if any,
+   * and calls System.exit, whose shutdown hook runs the plan.
+   */
+  private static void installStandaloneHandler() {
+    synchronized (Session.class) {
+      if (standalone || active != null) {
+        return;
+      }
+      standalone = true;
+      Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+      Thread.setDefaultUncaughtExceptionHandler(
+          (t, e) -> {
+            if (e instanceof ExitException && active == null) {
+              ExitException exit = (ExitException) e;
+              if (exit.message() != null) {
+                System.err.println(exit.message());
+              }
+              Runtimes.exit(exit.status());
+            } else if (previous != null) {
+              previous.uncaughtException(t, e);
+            } else {
+              System.err.print("Exception in thread \"" + t.getName() + "\" ");
+              e.printStackTrace(System.err);
+            }
+          });
+    }
+  }
+
   private void installUncaughtHandler() {
     previousUncaught = Thread.getDefaultUncaughtExceptionHandler();
     Thread.UncaughtExceptionHandler previous = previousUncaught;
@@ -169,6 +201,7 @@ final class Session {
     Events.exitRequested(e);
     Session s = active;
     if (s == null) {
+      installStandaloneHandler();
       return;
     }
     if (!s.stopping && Thread.currentThread() != s.main) {

@@ -278,4 +278,27 @@ class ExitIT {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void withoutARunnerAnUncaughtExitStillExitsWithItsStatusAndRunsTheTasks() {
+    Result r = Child.run(Standalone.class, "main");
+    assertThat(r.stdout()).isEqualTo(lines("finally ran", "atExit cleanup"));
+    assertThat(r.stderr()).isEqualTo(lines("bye"));
+    assertThat(r.status()).isEqualTo(5);
+  }
+
+  @Test
+  void withoutARunnerAnExitFromAWorkerEndsTheProcess() {
+    Result r = Child.run(Standalone.class, "worker");
+    assertThat(r.stdout()).isEqualTo(lines("atExit cleanup"));
+    assertThat(r.stderr()).isEqualTo(lines("worker says bye"));
+    assertThat(r.status()).isEqualTo(6);
+  }
+
+  @Test
+  void aJvmWithoutSignalHandlersStillStartsAndExits() {
+    Result r = Child.run(Scenarios.class, List.of("-Xrs"), Map.of(), "atexit", "now");
+    assertThat(r.stdout()).isEqualTo(CLEANUP_LINES);
+    assertThat(r.status()).isEqualTo(5);
+  }
 }
