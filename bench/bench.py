@@ -119,11 +119,13 @@ def run_signal(args, variant, scenario):
 
 
 def cmd_proc(args):
+    # args.classes is a private copy of benchmarks.jar: the programs and terminus-core, immune to
+    # a concurrent rebuild of terminus-core/target. The peers' jars come from the local repository.
     cp = open(args.classpath).read().strip()
-    entries = cp.split(os.pathsep)
-    core = [e for e in entries if "terminus-core" in e]
-    args.min_cp = os.pathsep.join([args.classes] + core)
-    args.full_cp = os.pathsep.join([args.classes] + entries)
+    peers = [e for e in cp.split(os.pathsep) if e and "terminus-" not in os.path.basename(e.rstrip("/"))
+             and "/terminus-core/" not in e]
+    args.min_cp = args.classes
+    args.full_cp = os.pathsep.join([args.classes] + peers)
     jobs = [("exit", v, None) for v in EXIT_VARIANTS]
     jobs += [("signal", v, s) for s in SIG_SCENARIOS for v in SIG_VARIANTS]
     rounds = max(args.runs, args.sig_runs)

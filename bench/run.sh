@@ -42,9 +42,12 @@ for attempt in 1 2 3; do
   if [ "$attempt" = 3 ]; then cat "$work/build.log" >&2; echo "run.sh: build failed" >&2; exit 1; fi
   log "build failed (attempt $attempt), retrying in 30 s"; sleep 30
 done
-jar=terminus-bench/target/benchmarks.jar
-classes=terminus-bench/target/classes
-classpath=terminus-bench/target/classpath.txt
+# Private copies: other builds may rewrite terminus-*/target while the benchmarks run.
+cp terminus-bench/target/benchmarks.jar "$work/benchmarks.jar"
+cp terminus-bench/target/classpath.txt "$work/classpath.txt"
+jar="$work/benchmarks.jar"
+classes="$jar"
+classpath="$work/classpath.txt"
 
 if [ "$mode" = full ]; then
   jmh_opts=(-f 3 -wi 3 -w 1s -i 5 -r 1s)
