@@ -17,6 +17,9 @@ class Log4jRecipeIT {
   private static final String CLEANUP = "cleanup: store closed";
   private static final String LAST = "logging: last line";
 
+  /** Lets the cleanup wait until Log4j's hook has stopped the context: the race, made certain. */
+  private static final String WAIT_FOR_THE_HOOK = "-Dterminus.recipes.wait-ms=20000";
+
   @TempDir Path dir;
 
   /**
@@ -26,7 +29,7 @@ class Log4jRecipeIT {
    */
   @Test
   void withoutTheRecipeSystemExitLosesTheCleanupLines() throws Exception {
-    ChildJvm.Result r = run("log4j2-default.xml", List.of(), "system-exit", "none");
+    ChildJvm.Result r = run("log4j2-default.xml", List.of(WAIT_FOR_THE_HOOK), "system-exit", "none");
 
     assertThat(r.status()).as("%s", r).isZero();
     assertThat(r.stdout()).as("%s", r).contains("log4j stopped before cleanup: true");
