@@ -105,7 +105,10 @@ final class Session {
       if (mode == Mode.RUN) {
         LineBuffer.install();
         ensureHook();
-        TerminusLogManager.prepare();
+        if ("dev.terminus.TerminusLogManager".equals(System.getProperty("java.util.logging.manager"))) {
+          // Named as a string: touching the class would start java.util.logging in every program.
+          TerminusLogManager.prepare();
+        }
         s.previousHandlers = Signals.install(settings.signals.keySet(), s::onSignal);
       }
       return s;

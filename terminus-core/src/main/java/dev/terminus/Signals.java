@@ -11,7 +11,10 @@ import java.util.Map;
  */
 final class Signals {
   static final List<String> NAMES = List.of("INT", "TERM", "HUP");
-  private static final System.Logger LOG = System.getLogger("dev.terminus");
+  /** Looked up only when there is something to say: the lookup starts a logging backend. */
+  private static final class Log {
+    static final System.Logger LOG = System.getLogger("dev.terminus");
+  }
 
   private Signals() {}
 
@@ -72,12 +75,12 @@ final class Signals {
         if (old == sun.misc.SignalHandler.SIG_IGN) {
           // The JVM started with this signal ignored (a background job): respect that.
           sun.misc.Signal.handle(new sun.misc.Signal(name), sun.misc.SignalHandler.SIG_IGN);
-          LOG.log(System.Logger.Level.DEBUG, "SIG{0} is ignored by this process; left ignored", name);
+          Log.LOG.log(System.Logger.Level.DEBUG, "SIG{0} is ignored by this process; left ignored", name);
           continue;
         }
         previous.put(name, old);
       } catch (IllegalArgumentException | UnsupportedOperationException e) {
-        LOG.log(
+        Log.LOG.log(
             System.Logger.Level.DEBUG,
             "SIG{0} cannot be handled here ({1}); the JDK's own behaviour applies",
             name,
@@ -116,9 +119,9 @@ final class Signals {
         // for the kernel to finish it rather than race it to a normal exit.
         Thread.sleep(5_000);
       }
-      LOG.log(System.Logger.Level.DEBUG, "kill -{0} exited {1}; exiting with a status", name, status);
+      Log.LOG.log(System.Logger.Level.DEBUG, "kill -{0} exited {1}; exiting with a status", name, status);
     } catch (java.io.IOException | IllegalArgumentException e) {
-      LOG.log(
+      Log.LOG.log(
           System.Logger.Level.DEBUG,
           "cannot end by SIG{0} ({1}); exiting with a status instead",
           name,
