@@ -60,7 +60,7 @@ public final class Critical implements AutoCloseable {
     // Count first, then look: a request made meanwhile either sees this section in OPEN (and the
     // stop waits for it) or is seen here (and entry is refused). Both fields are volatile.
     OPEN.incrementAndGet();
-    ExitException p = Requests.pending;
+    ExitException p = Requests.pending();
     if (p != null) {
       leave();
       throw p.again();

@@ -22,12 +22,12 @@ final class Events {
     }
   }
 
+  /**
+   * JFR sets {@code jdk.jfr.repository} once a recording has started (by a flag, {@code jcmd} or an
+   * agent); reading it costs nothing, where asking {@code FlightRecorder} would start JFR's classes.
+   */
   private static boolean recording() {
-    try {
-      return JFR && jdk.jfr.FlightRecorder.isInitialized();
-    } catch (LinkageError e) {
-      return false;
-    }
+    return JFR && System.getProperty("jdk.jfr.repository") != null;
   }
 
   static void exitRequested(ExitException request) {

@@ -123,7 +123,7 @@ public final class Exit {
    * @return {@code true} while an exit request is pending
    */
   public static boolean requested() {
-    return Requests.pending != null;
+    return Requests.pending() != null;
   }
 
   /**
@@ -137,7 +137,7 @@ public final class Exit {
    * @throws ExitException the pending request ({@link SignalExit} for a signal)
    */
   public static void checkpoint() {
-    ExitException p = Requests.pending;
+    ExitException p = Requests.pending();
     if (p != null) {
       throw p.again();
     }

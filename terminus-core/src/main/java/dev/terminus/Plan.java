@@ -116,9 +116,11 @@ final class Plan {
   static synchronized List<Phase> order() {
     Map<Phase, Set<Phase>> preds = new HashMap<>();
     for (Phase p : PHASES) {
-      preds.computeIfAbsent(p, k -> new LinkedHashSet<>()).addAll(p.after());
+      preds.put(p, new LinkedHashSet<>(p.after()));
+    }
+    for (Phase p : PHASES) {
       for (Phase b : p.before()) {
-        preds.computeIfAbsent(b, k -> new LinkedHashSet<>()).add(p);
+        preds.get(b).add(p); // registration checked that b is registered
       }
     }
     List<Phase> out = new ArrayList<>();

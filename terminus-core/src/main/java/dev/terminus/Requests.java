@@ -1,7 +1,6 @@
 package dev.terminus;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The process-wide exit request.
@@ -13,24 +12,14 @@ import java.lang.invoke.VarHandle;
  * null check on the fast path.
  */
 final class Requests {
-  static volatile ExitException pending;
-
-  private static final VarHandle PENDING;
-
-  static {
-    try {
-      PENDING =
-          MethodHandles.lookup().findStaticVarHandle(Requests.class, "pending", ExitException.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  /** A static final AtomicReference: reading it is one volatile read, and it needs no VarHandle. */
+  static final AtomicReference<ExitException> PENDING = new AtomicReference<>();
 
   private Requests() {}
 
   /** Registers {@code e} as the pending request unless one is pending already; returns it. */
   static <E extends ExitException> E request(E e) {
-    if (PENDING.compareAndSet((ExitException) null, (ExitException) e)) {
+    if (PENDING.compareAndSet(null, e)) {
       Session.requested(e);
     }
     return e;
@@ -38,7 +27,7 @@ final class Requests {
 
   /** Registers {@code e} only if nothing is pending; tells whether it did. */
   static boolean tryRequest(ExitException e) {
-    if (PENDING.compareAndSet((ExitException) null, e)) {
+    if (PENDING.compareAndSet(null, e)) {
       Session.requested(e);
       return true;
     }
@@ -46,12 +35,16 @@ final class Requests {
   }
 
   static void withdraw(ExitException request) {
-    if (PENDING.compareAndSet(request, (ExitException) null)) {
+    if (PENDING.compareAndSet(request, null)) {
       Session.withdrawn(request);
     }
   }
 
   static void clear() {
-    pending = null;
+    PENDING.set(null);
+  }
+
+  static ExitException pending() {
+    return PENDING.get();
   }
 }

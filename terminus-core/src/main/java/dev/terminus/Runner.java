@@ -118,7 +118,7 @@ public final class Runner {
         return o;
       }
       Report report = new Report(settings.name);
-      report.reason(Requests.pending, failure);
+      report.reason(Requests.pending(), failure);
       report.status = o.status;
       session.beginShutdown(o.status, report);
       if (Thread.currentThread() == session.main) {
@@ -146,7 +146,7 @@ public final class Runner {
   }
 
   private Outcome decide(Throwable failure, Settings settings, Session.Mode mode) {
-    ExitException pending = Requests.pending;
+    ExitException pending = Requests.pending();
     if (pending != null) {
       int status = pending.status();
       if (failure != null && !(failure instanceof ExitException) && !interruption(failure)) {

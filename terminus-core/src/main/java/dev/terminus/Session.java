@@ -17,7 +17,7 @@ import java.util.concurrent.locks.LockSupport;
  * under way); {@code exiting} (the runner called {@code System.exit}). Fields written by one thread
  * and read by others are volatile; no user code runs under a lock.
  */
-final class Session {
+final class Session implements Signals.Listener {
   enum Mode {
     RUN,
     CALL
@@ -109,7 +109,7 @@ final class Session {
           // Named as a string: touching the class would start java.util.logging in every program.
           TerminusLogManager.prepare();
         }
-        s.previousHandlers = Signals.install(settings.signals.keySet(), s::onSignal);
+        s.previousHandlers = Signals.install(settings.signals.keySet(), s);
       }
       return s;
     }
@@ -145,7 +145,14 @@ final class Session {
   static void ensureHook() {
     synchronized (Session.class) {
       if (hook == null) {
-        hook = new Thread(Session::onJvmShutdown, "terminus-shutdown");
+        // Classes rather than lambdas on the start-up path: each first lambda costs start time.
+        hook =
+            new Thread("terminus-shutdown") {
+              @Override
+              public void run() {
+                onJvmShutdown();
+              }
+            };
         Runtime.getRuntime().addShutdownHook(hook);
       }
     }
@@ -185,19 +192,29 @@ final class Session {
 
   private void installUncaughtHandler() {
     previousUncaught = Thread.getDefaultUncaughtExceptionHandler();
-    Thread.UncaughtExceptionHandler previous = previousUncaught;
-    Thread.setDefaultUncaughtExceptionHandler(
-        (t, e) -> {
-          if (e instanceof ExitException) {
-            return; // the request is registered; the process exits with it
-          }
-          if (previous != null) {
-            previous.uncaughtException(t, e);
-          } else {
-            System.err.print("Exception in thread \"" + t.getName() + "\" ");
-            e.printStackTrace(System.err);
-          }
-        });
+    Thread.setDefaultUncaughtExceptionHandler(new QuietExits(previousUncaught));
+  }
+
+  /** Lets a registered exit end a worker silently; other exceptions go where they went before. */
+  private static final class QuietExits implements Thread.UncaughtExceptionHandler {
+    private final Thread.UncaughtExceptionHandler previous;
+
+    QuietExits(Thread.UncaughtExceptionHandler previous) {
+      this.previous = previous;
+    }
+
+    @Override
+    public void uncaughtException(Thread t, Throwable e) {
+      if (e instanceof ExitException) {
+        return; // the request is registered; the process exits with it
+      }
+      if (previous != null) {
+        previous.uncaughtException(t, e);
+      } else {
+        System.err.print("Exception in thread \"" + t.getName() + "\" ");
+        e.printStackTrace(System.err);
+      }
+    }
   }
 
   static void requested(ExitException e) {
@@ -253,8 +270,9 @@ final class Session {
             Durations.format(deadline));
   }
 
-  void onSignal(String name) {
-    if (Requests.pending != null || stopping) {
+  @Override
+  public void onSignal(String name) {
+    if (Requests.pending() != null || stopping) {
       if (Critical.open() > 0) {
         // Never cut a commit in half: let the open sections finish (the watchdog still bounds
         // this), then force the exit.
@@ -291,7 +309,7 @@ final class Session {
   }
 
   void deadlinePassed() {
-    ExitException p = Requests.pending;
+    ExitException p = Requests.pending();
     if (!stopping && p == null) {
       return; // withdrawn meanwhile
     }
@@ -468,7 +486,7 @@ final class Session {
     }
     long reportAt = System.nanoTime() + settings.threadsReportAfter.toNanos();
     boolean reported = false;
-    while (Requests.pending == null) {
+    while (Requests.pending() == null) {
       Thread other = null;
       for (Thread t : liveThreads()) {
         if (t != main && t.isAlive() && !t.isDaemon() && !t.getName().equals("DestroyJavaVM")) {

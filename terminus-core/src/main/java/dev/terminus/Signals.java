@@ -71,7 +71,15 @@ final class Signals {
     Map<String, sun.misc.SignalHandler> previous = new HashMap<>();
     for (String name : names) {
       try {
-        sun.misc.SignalHandler old = sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> listener.onSignal(name));
+        sun.misc.SignalHandler old =
+            sun.misc.Signal.handle(
+                new sun.misc.Signal(name),
+                new sun.misc.SignalHandler() {
+                  @Override
+                  public void handle(sun.misc.Signal sig) {
+                    listener.onSignal(name);
+                  }
+                });
         if (old == sun.misc.SignalHandler.SIG_IGN) {
           // The JVM started with this signal ignored (a background job): respect that.
           sun.misc.Signal.handle(new sun.misc.Signal(name), sun.misc.SignalHandler.SIG_IGN);

@@ -2,17 +2,20 @@ package dev.terminus;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the shutdown plan once: phase by phase, each task on a thread of its own so a task that
- * overruns its timeout can be interrupted and left behind while the plan moves on.
+ * Runs the shutdown plan once: phase by phase, each task on a worker thread other than the caller's,
+ * so a task that overruns its timeout can be interrupted and left behind while the plan moves on.
  *
  * <p>Design: the calling thread (the runner's main thread, or the JVM shutdown hook's) drives the
- * plan and waits for each task with {@link Thread#join(long)}; the task threads are daemons, so one
- * left behind does not keep the JVM alive. Nothing here sleeps: with no task in flight, the stop
+ * plan and waits for each task's latch with its timeout. Workers are daemons, reused from task to
+ * task (a concurrent phase takes one per task); one left behind does not keep the JVM alive. Nothing here sleeps: with no task in flight, the stop
  * costs a pass over the phases.
  */
 final class Stopper {
@@ -48,6 +51,10 @@ final class Stopper {
       }
       order = null;
     }
+    for (Worker w : idle) {
+      w.quit();
+    }
+    idle.clear();
   }
 
   /** Marks what was never run as skipped, for a report written by a halt. */
@@ -69,55 +76,105 @@ final class Stopper {
     }
   }
 
-  /** A task started on its own thread. */
+  /** A task handed to a worker. */
   private static final class Running {
     final Plan.Task task;
     final Report.Entry entry;
+    final Worker worker;
     final Thread thread;
     final long due; // nanoTime; 0 for no timeout
+    final CountDownLatch done = new CountDownLatch(1);
     volatile Throwable failure;
 
-    Running(Plan.Task task, Report.Entry entry, Thread thread, long due) {
+    Running(Plan.Task task, Report.Entry entry, Worker worker, long due) {
       this.task = task;
       this.entry = entry;
-      this.thread = thread;
+      this.worker = worker;
+      this.thread = worker.thread;
       this.due = due;
     }
   }
 
+  /**
+   * A daemon thread that runs the tasks handed to it one at a time, so a plan of many small tasks
+   * does not start a thread for each. A worker whose task overruns is abandoned, never reused.
+   */
+  private static final class Worker implements Runnable {
+    final Thread thread = new Thread(this, "terminus-stop");
+    private Running job; // guarded by this
+    private boolean quit; // guarded by this
+
+    Worker() {
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    synchronized void hand(Running r) {
+      job = r;
+      notifyAll();
+    }
+
+    synchronized void quit() {
+      quit = true;
+      notifyAll();
+    }
+
+    @Override
+    public void run() {
+      while (true) {
+        Running r;
+        synchronized (this) {
+          while (job == null && !quit) {
+            try {
+              wait();
+            } catch (InterruptedException e) {
+              // An interrupt meant for a task that already finished: keep waiting for work.
+            }
+          }
+          if (job == null) {
+            return;
+          }
+          r = job;
+          job = null;
+        }
+        Thread.interrupted(); // nothing meant for an earlier task reaches this one
+        thread.setName("terminus-stop: " + r.task.name);
+        try {
+          r.task.action.close();
+        } catch (ExitException e) {
+          // An exit requested while exiting: the first request decides; nothing to report.
+        } catch (Throwable e) { // the runner boundary: every task gets its turn
+          r.failure = e;
+        }
+        r.done.countDown();
+      }
+    }
+  }
+
+  private final Deque<Worker> idle = new ArrayDeque<>();
+
   private Running start(Plan.Task t) {
     Report.Entry entry = report.start(t.phase.name(), t.name);
     Duration timeout = t.effectiveTimeout();
-    Running[] self = new Running[1];
-    Thread thread = new Thread(() -> {
-      try {
-        t.action.close();
-      } catch (ExitException e) {
-        // An exit requested while exiting: the first request decides; nothing to report.
-      } catch (Throwable e) { // the runner boundary: every task gets its turn
-        self[0].failure = e;
-      }
-    }, "terminus-stop: " + t.name);
-    thread.setDaemon(true);
-    Running r = new Running(t, entry, thread, timeout == null ? 0 : System.nanoTime() + timeout.toNanos());
-    self[0] = r;
-    entry.thread = thread;
-    thread.start();
+    Worker w = idle.isEmpty() ? new Worker() : idle.pop();
+    Running r = new Running(t, entry, w, timeout == null ? 0 : System.nanoTime() + timeout.toNanos());
+    entry.thread = w.thread;
+    w.hand(r);
     return r;
   }
 
   private void await(Running r) {
     boolean interrupted = false;
-    while (r.thread.isAlive()) {
+    while (r.done.getCount() > 0) {
       try {
         if (r.due == 0) {
-          r.thread.join();
+          r.done.await();
         } else {
           long left = r.due - System.nanoTime();
           if (left <= 0) {
             break;
           }
-          TimeUnit.NANOSECONDS.timedJoin(r.thread, left);
+          r.done.await(left, TimeUnit.NANOSECONDS);
         }
       } catch (InterruptedException e) {
         interrupted = true; // the stop goes on; the flag is restored below
@@ -132,7 +189,7 @@ final class Stopper {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
-    if (r.thread.isAlive()) {
+    if (r.done.getCount() > 0) {
       StackTraceElement[] stack = r.thread.getStackTrace();
       r.thread.interrupt();
       finish(r.entry, "timed out", "timed out after " + Durations.format(r.task.effectiveTimeout()), stack);
@@ -146,6 +203,7 @@ final class Stopper {
       err.println(b);
       return;
     }
+    idle.push(r.worker);
     Throwable failure = r.failure;
     if (failure == null) {
       finish(r.entry, "ok", null, null);
