@@ -54,7 +54,21 @@ final class Stopper {
     for (Worker w : idle) {
       w.quit();
     }
+    boolean interrupted = false;
+    for (Worker w : idle) {
+      // An idle worker ends at once; waiting for it leaves no thread behind (Terminus.call).
+      while (w.thread.isAlive()) {
+        try {
+          w.thread.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
     idle.clear();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Marks what was never run as skipped, for a report written by a halt. */
