@@ -35,7 +35,6 @@ final class Session implements Signals.Listener {
   final long mark;
   private final int phases;
   final Watchdog watchdog;
-  final long started = System.nanoTime();
 
   volatile boolean stopping;
   volatile Report report;

@@ -1,7 +1,6 @@
 package dev.terminus;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -230,9 +229,5 @@ final class Settings {
       first = first.substring(slash + 1);
     }
     return first.substring(first.lastIndexOf('.') + 1);
-  }
-
-  static List<Map.Entry<Class<? extends Throwable>, Integer>> newMappings() {
-    return new ArrayList<>();
   }
 }

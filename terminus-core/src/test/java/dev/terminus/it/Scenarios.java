@@ -9,22 +9,20 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
 /** Programs run in child JVMs by the *IT tests: {@code java Scenarios NAME [ARGS]}. */
 @SuppressWarnings("try") // critical sections are entered for their effect, not referenced
 public final class Scenarios {
-  private static final Map<String, Consumer<String[]>> ALL = new TreeMap<>();
+  private static final ScenarioRegistry ALL = new ScenarioRegistry();
 
   private static void scenario(String name, Consumer<String[]> body) {
-    ALL.put(name, body);
+    ALL.add(name, body);
   }
 
   private static void say(String line) {
-    System.out.println(line);
+    ScenarioRegistry.say(line);
   }
 
   private static void task(String name) {
@@ -415,11 +413,6 @@ public final class Scenarios {
   }
 
   public static void main(String[] args) {
-    Consumer<String[]> body = ALL.get(args[0]);
-    if (body == null) {
-      System.err.println("unknown scenario " + args[0] + "; known: " + ALL.keySet());
-      System.exit(64);
-    }
-    body.accept(args);
+    ALL.run(args);
   }
 }

@@ -5,8 +5,6 @@ import dev.terminus.Phase;
 import dev.terminus.Shutdown;
 import dev.terminus.Terminus;
 import java.time.Duration;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,14 +13,14 @@ import java.util.logging.Logger;
 
 /** Coordinated-shutdown programs run in child JVMs: {@code java ShutdownScenarios NAME}. */
 public final class ShutdownScenarios {
-  private static final Map<String, Consumer<String[]>> ALL = new TreeMap<>();
+  private static final ScenarioRegistry ALL = new ScenarioRegistry();
 
   private static void scenario(String name, Consumer<String[]> body) {
-    ALL.put(name, body);
+    ALL.add(name, body);
   }
 
   private static void say(String line) {
-    System.out.println(line);
+    ScenarioRegistry.say(line);
   }
 
   private static AutoCloseable print(String line) {
@@ -176,11 +174,6 @@ public final class ShutdownScenarios {
   }
 
   public static void main(String[] args) {
-    Consumer<String[]> body = ALL.get(args[0]);
-    if (body == null) {
-      System.err.println("unknown scenario " + args[0] + "; known: " + ALL.keySet());
-      System.exit(64);
-    }
-    body.accept(args);
+    ALL.run(args);
   }
 }
