@@ -34,7 +34,7 @@ final class Events {
     if (recording()) {
       JfrEvents.exitRequested(
           request.status(),
-          request instanceof SignalExit ? "SIG" + ((SignalExit) request).signal() : "exit",
+          request instanceof SignalExit ? ((SignalExit) request).signal().fullName() : "exit",
           Thread.currentThread().getName());
     }
   }

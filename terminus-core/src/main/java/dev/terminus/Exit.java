@@ -17,7 +17,11 @@ import java.util.Objects;
  * harm.
  *
  * <p>An exit requested from any thread ends the whole process: when the request does not come
- * from the main thread of {@link Terminus#run}, that thread is interrupted so it unwinds too.
+ * from the main thread of {@link Terminus#run}, that thread is interrupted so it unwinds too. The
+ * interrupt waits until the main thread has left its last {@linkplain Critical critical section},
+ * and, for a request made by another thread, until that thread has had the chance to {@linkplain
+ * ExitException#withdraw() withdraw} it: until its exception leaves the thread, a signal arrives,
+ * or 50 ms have passed, whichever comes first.
  *
  * <pre>{@code
  * if (args.length == 0) throw Exit.now(2, "usage: tool FILE");
@@ -27,6 +31,25 @@ import java.util.Objects;
  * decides the status and the process exits exactly once.
  */
 public final class Exit {
+  /**
+   * The status 78, {@code EX_CONFIG} from {@code sysexits.h}: a malformed {@code terminus.*} or
+   * {@code TERMINUS_*} setting ends the program with it before its body runs.
+   */
+  public static final int CONFIG_ERROR = 78;
+
+  /**
+   * The status 124, as coreutils {@code timeout} uses it: the deadline passed while the requested
+   * status was 0 (or nothing was requested), so the process halted with this one instead.
+   */
+  public static final int DEADLINE_EXCEEDED = 124;
+
+  /**
+   * Not a status: what {@link ExitException#status()} returns, and what a stop report says, for an
+   * exit begun by a third party's {@code System.exit}, whose status the JDK does not reveal. It is
+   * never turned into 0.
+   */
+  public static final int UNKNOWN_STATUS = -1;
+
   private Exit() {}
 
   /**
@@ -36,7 +59,7 @@ public final class Exit {
    * @throws ExitException always
    */
   public static ExitException now() {
-    throw Requests.request(new ExitException(0, null, null));
+    throw Run.request(new ExitException(0, null, null));
   }
 
   /**
@@ -49,7 +72,7 @@ public final class Exit {
    *     would see it modulo 256, so 256 would read as 0, success
    */
   public static ExitException now(int status) {
-    throw Requests.request(new ExitException(Statuses.check(status), null, null));
+    throw Run.request(new ExitException(Statuses.check(status), null, null));
   }
 
   /**
@@ -79,7 +102,7 @@ public final class Exit {
   public static ExitException now(int status, String message) {
     Statuses.check(status);
     Objects.requireNonNull(message, "message");
-    throw Requests.request(new ExitException(status, message, null));
+    throw Run.request(new ExitException(status, message, null));
   }
 
   /**
@@ -98,7 +121,8 @@ public final class Exit {
    */
   public static ExitException halt(int status) {
     Statuses.check(status);
-    throw Runtimes.halt(status, null);
+    Run.halt(status, null);
+    throw new AssertionError("unreachable");
   }
 
   /**
@@ -114,7 +138,8 @@ public final class Exit {
   public static ExitException halt(int status, String message) {
     Statuses.check(status);
     Objects.requireNonNull(message, "message");
-    throw Runtimes.halt(status, message);
+    Run.halt(status, message);
+    throw new AssertionError("unreachable");
   }
 
   /**
@@ -123,7 +148,7 @@ public final class Exit {
    * @return {@code true} while an exit request is pending
    */
   public static boolean requested() {
-    return Requests.pending() != null;
+    return Run.pending() != null;
   }
 
   /**
@@ -137,7 +162,7 @@ public final class Exit {
    * @throws ExitException the pending request ({@link SignalExit} for a signal)
    */
   public static void checkpoint() {
-    ExitException p = Requests.pending();
+    ExitException p = Run.pending();
     if (p != null) {
       throw p.again();
     }

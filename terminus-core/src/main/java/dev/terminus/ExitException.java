@@ -2,7 +2,7 @@ package dev.terminus;
 
 /**
  * A request to exit the program, thrown by {@link Exit#now(int)} and rethrown by {@link
- * Exit#checkpoint()}.
+ * Exit#checkpoint()} and {@link Terminus#critical(String)}.
  *
  * <p>It extends {@link Error}, not {@link Exception}, so {@code catch (Exception e)} does not
  * swallow it: {@code finally} blocks and try-with-resources {@code close()} methods run while it
@@ -12,12 +12,14 @@ package dev.terminus;
  * until the process exits; {@link Exit#checkpoint()} throws it again, and a program that never
  * looks is ended once the deadline passes. {@link #withdraw()} is the only way to cancel it.
  *
- * <p>Instances are created by {@link Exit} and by the signal handling of {@link Terminus#run};
- * there is no public constructor.
+ * <p>The hierarchy is sealed: an {@code ExitException} is a plain request ({@link Exit#now}), a
+ * {@link SignalExit}, or the exit that a third party's {@code System.exit} began, which {@link
+ * Exit#checkpoint()} throws so that code still running unwinds; its {@link #status()} is {@link
+ * Exit#UNKNOWN_STATUS}. Instances are created by Terminus only; there is no public constructor.
  *
  * <p>Safe for concurrent use.
  */
-public class ExitException extends Error {
+public sealed class ExitException extends Error permits SignalExit, ExitException.Foreign {
   private static final long serialVersionUID = 1L;
 
   private final int status;
@@ -35,7 +37,8 @@ public class ExitException extends Error {
   /**
    * Returns the exit status this request asks for.
    *
-   * @return a status in {@code [0, 255]}
+   * @return a status in {@code [0, 255]}, or {@link Exit#UNKNOWN_STATUS} for the exit that a third
+   *     party's {@code System.exit} began, whose status the JDK does not reveal
    */
   public int status() {
     return status;
@@ -62,7 +65,7 @@ public class ExitException extends Error {
    * earlier one) does nothing. Idempotent.
    */
   public void withdraw() {
-    Requests.withdraw(request);
+    Run.withdraw(request);
   }
 
   /** The original request; {@code this} unless this exception was rethrown by a checkpoint. */
@@ -73,5 +76,24 @@ public class ExitException extends Error {
   /** A fresh exception of the same type and status, linked to the original request. */
   ExitException again() {
     return new ExitException(status, userMessage, request);
+  }
+
+  /** The JVM's own exit, begun by a third party's {@code System.exit}: its status is unknown. */
+  static final class Foreign extends ExitException {
+    private static final long serialVersionUID = 1L;
+
+    Foreign(Foreign request) {
+      super(Exit.UNKNOWN_STATUS, null, request);
+    }
+
+    @Override
+    public String getMessage() {
+      return "the JVM is exiting (System.exit was called); status unknown";
+    }
+
+    @Override
+    Foreign again() {
+      return new Foreign((Foreign) request());
+    }
   }
 }

@@ -9,14 +9,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The process-wide shutdown plan: the registered phases and the tasks registered into them.
+ * A run's shutdown plan: the tasks registered into the process-wide phases.
  *
- * <p>Design: two lists guarded by the class lock. Tasks carry a sequence number; a stop takes them
- * off the list under the lock and runs them outside it, so each runs at most once even when a
- * runner and the JVM shutdown hook race, and a task may register further tasks. {@link
- * Terminus#call} remembers the sequence number at its start ({@link #mark()}) and runs or discards
- * only the tasks registered after it. Phase order is computed on demand: a stable topological sort
- * that keeps registration order among phases that do not depend on each other.
+ * <p>Design: the phases are one process-wide list guarded by the class lock; each run (the process,
+ * or one {@link Terminus#call}) has its own plan, whose tasks are guarded by the plan's lock. A stop
+ * takes tasks off the list under the lock and runs them outside it, so each runs at most once, and
+ * a task may register further tasks. The declared timeouts are summed as tasks arrive (per phase:
+ * the sum, or the maximum for a concurrent phase), so registering is linear. Phase order is
+ * computed on demand: a stable topological sort that keeps registration order among phases that do
+ * not depend on each other.
  */
 final class Plan {
   /** A registered task. */
@@ -49,37 +50,43 @@ final class Plan {
               Phase.FLUSH,
               Phase.CLOSE_RESOURCES,
               Phase.LOGGING));
-  private static final List<Task> TASKS = new ArrayList<>();
-  private static long seq;
+  private final List<Task> tasks = new ArrayList<>(); // guarded by this
+  private long seq; // guarded by this
+  /** Per phase: the sum (one by one) or maximum (concurrent) of its declared timeouts. */
+  private final Map<Phase, Duration> declared = new HashMap<>(); // guarded by this
+  private Duration declaredTotal = Duration.ZERO; // guarded by this
 
-  private Plan() {}
+  Plan() {}
 
-  static synchronized long mark() {
-    return seq;
+  synchronized int size() {
+    return tasks.size();
   }
 
-  static synchronized int pending(long mark) {
-    int n = 0;
-    for (Task t : TASKS) {
-      if (t.seq > mark) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  static void add(Phase phase, String name, Duration timeout, AutoCloseable action) {
-    Duration total;
+  /**
+   * Registers a task; returns the declared timeouts' new total when this registration made it
+   * grow, else null.
+   */
+  Duration add(Phase phase, String name, Duration timeout, AutoCloseable action) {
     synchronized (Plan.class) {
       if (!PHASES.contains(phase)) {
         throw new IllegalArgumentException(
             "phase '" + phase.name() + "' is not registered; add it with Shutdown.addPhase first");
       }
-      seq++;
-      TASKS.add(new Task(seq, phase, name != null ? name : "task " + seq, timeout, action));
-      total = declaredTotal();
     }
-    Session.checkBudget(total);
+    synchronized (this) {
+      seq++;
+      Task t = new Task(seq, phase, name != null ? name : "task " + seq, timeout, action);
+      tasks.add(t);
+      Duration d = t.effectiveTimeout();
+      if (d == null) {
+        return null;
+      }
+      Duration before = declared.getOrDefault(phase, Duration.ZERO);
+      Duration after = phase.concurrent() ? (d.compareTo(before) > 0 ? d : before) : before.plus(d);
+      declared.put(phase, after);
+      declaredTotal = declaredTotal.plus(after.minus(before));
+      return declaredTotal;
+    }
   }
 
   static void addPhase(Phase phase) {
@@ -148,33 +155,32 @@ final class Plan {
     return out;
   }
 
-  /** Removes and returns the last-registered task of {@code phase} above {@code mark}, or null. */
-  static synchronized Task pollLast(Phase phase, long mark) {
-    for (int i = TASKS.size() - 1; i >= 0; i--) {
-      Task t = TASKS.get(i);
-      if (t.phase == phase && t.seq > mark) {
-        return TASKS.remove(i);
+  /** Removes and returns the last-registered task of {@code phase}, or null. */
+  synchronized Task pollLast(Phase phase) {
+    for (int i = tasks.size() - 1; i >= 0; i--) {
+      Task t = tasks.get(i);
+      if (t.phase == phase) {
+        return tasks.remove(i);
       }
     }
     return null;
   }
 
-  /** Removes and returns every task of {@code phase} above {@code mark}, in registration order. */
-  static synchronized List<Task> takeAll(Phase phase, long mark) {
+  /** Removes and returns every task of {@code phase}, in registration order. */
+  synchronized List<Task> takeAll(Phase phase) {
     List<Task> out = new ArrayList<>();
-    for (int i = 0; i < TASKS.size(); ) {
-      Task t = TASKS.get(i);
-      if (t.phase == phase && t.seq > mark) {
-        out.add(TASKS.remove(i));
-      } else {
-        i++;
-      }
+    List<Task> rest = new ArrayList<>(tasks.size());
+    for (Task t : tasks) {
+      (t.phase == phase ? out : rest).add(t);
     }
+    tasks.clear();
+    tasks.addAll(rest);
     return out;
   }
 
-  static synchronized void discard(long mark) {
-    TASKS.removeIf(t -> t.seq > mark);
+  /** Drops every task: nothing registered here will run. */
+  synchronized void discard() {
+    tasks.clear();
   }
 
   /** Removes custom phases registered while a call ran; the defaults stay. */
@@ -186,24 +192,5 @@ final class Plan {
 
   static synchronized int phaseCount() {
     return PHASES.size();
-  }
-
-  /**
-   * The longest a stop can take by the timeouts users declared: the sum over phases of the sum
-   * (one by one) or the maximum (concurrent) of the declared task timeouts.
-   */
-  private static Duration declaredTotal() {
-    Duration total = Duration.ZERO;
-    for (Phase p : PHASES) {
-      Duration phase = Duration.ZERO;
-      for (Task t : TASKS) {
-        Duration d = t.phase == p ? t.effectiveTimeout() : null;
-        if (d != null) {
-          phase = p.concurrent() ? (d.compareTo(phase) > 0 ? d : phase) : phase.plus(d);
-        }
-      }
-      total = total.plus(phase);
-    }
-    return total;
   }
 }

@@ -47,7 +47,7 @@ final class Report {
   volatile String reason = "main returned";
   volatile String detail;
   volatile StackTraceElement[] reasonStack;
-  volatile int status;
+  volatile int status = Lifecycle.UNKNOWN;
   private final List<Entry> entries = new ArrayList<>(); // guarded by this
   private volatile boolean written;
 
@@ -59,7 +59,9 @@ final class Report {
   void reason(ExitException pending, Throwable failure) {
     if (pending instanceof SignalExit) {
       reason = "signal";
-      detail = "SIG" + ((SignalExit) pending).signal();
+      detail = ((SignalExit) pending).signal().fullName();
+    } else if (pending instanceof ExitException.Foreign) {
+      reason = "System.exit by a third party";
     } else if (pending != null) {
       reason = "exit requested";
       detail = "Exit.now(" + pending.status() + ")";
@@ -68,6 +70,15 @@ final class Report {
       reason = "uncaught exception";
       detail = failure.toString();
       reasonStack = failure.getStackTrace();
+    }
+  }
+
+  /** Names the thread that called {@code System.exit}, for an exit begun by a third party. */
+  void exitCaller(Thread caller) {
+    reason = "System.exit by a third party";
+    if (caller != null) {
+      detail = "thread '" + caller.getName() + "'";
+      reasonStack = caller.getStackTrace();
     }
   }
 
@@ -124,7 +135,7 @@ final class Report {
     List<ThreadInfo> out = new ArrayList<>();
     try {
       ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-      for (Thread t : Session.liveThreads()) {
+      for (Thread t : Run.liveThreads()) {
         if (t.isDaemon() || t == Thread.currentThread() || !t.isAlive()
             || t.getName().equals("DestroyJavaVM")) {
           continue;
@@ -181,7 +192,9 @@ final class Report {
       }
     }
     b.append(program).append(": ").append(halting ? "halted by the deadline" : "stopped")
-        .append(" with status ").append(status).append(" after ").append(ms(now)).append(" ms");
+        .append(status == Lifecycle.UNKNOWN ? " with status unknown (the JVM exits with the status"
+            + " System.exit was given)" : " with status " + status)
+        .append(" after ").append(ms(now)).append(" ms");
     return b.toString();
   }
 
@@ -192,7 +205,9 @@ final class Report {
     b.append("  \"reason\": ").append(q(reason)).append(",\n");
     b.append("  \"detail\": ").append(q(detail)).append(",\n");
     b.append("  \"reasonStack\": ").append(stack(reasonStack)).append(",\n");
-    b.append("  \"status\": ").append(status).append(",\n");
+    b.append("  \"status\": ").append(status == Lifecycle.UNKNOWN ? "null" : Integer.toString(status))
+        .append(",\n");
+    b.append("  \"statusKnown\": ").append(status != Lifecycle.UNKNOWN).append(",\n");
     b.append("  \"halted\": ").append(halting).append(",\n");
     b.append("  \"durationMs\": ").append(ms(now)).append(",\n");
     b.append("  \"tasks\": [");

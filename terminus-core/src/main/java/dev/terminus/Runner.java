@@ -48,12 +48,17 @@ public final class Runner {
    * @throws NullPointerException if {@code args} or {@code main} is null
    */
   public void run(String[] args, MainBody main) {
-    Outcome o = execute(Session.Mode.RUN, args, main);
-    Session s = Session.active;
-    if (s != null) {
-      s.exitingBy(o.signal);
+    Settings settings = settingsOrNull(args, main);
+    if (settings == null) {
+      Runtimes.REAL.exit(CONFIG_ERROR);
     }
-    Runtimes.exit(o.status);
+    Run run = Run.open(false, settings);
+    if (run == null) {
+      // The JVM's exit began before the runner could start (a signal during start-up): that
+      // exit runs the cleanup and ends the process; the body must not start.
+      parkForever();
+    }
+    run.execute(args, main, (failure, pending) -> decide(failure, pending, settings, true));
   }
 
   /**
@@ -67,86 +72,52 @@ public final class Runner {
    * @throws NullPointerException if {@code args} or {@code main} is null
    */
   public int call(String[] args, MainBody main) {
-    return execute(Session.Mode.CALL, args, main).status;
-  }
-
-  /** How a run ended. */
-  static final class Outcome {
-    final int status;
-    /** The signal to end the process by, or null for a plain exit. */
-    final String signal;
-
-    Outcome(int status, String signal) {
-      this.status = status;
-      this.signal = signal;
+    Settings settings = settingsOrNull(args, main);
+    if (settings == null) {
+      return CONFIG_ERROR;
+    }
+    Run run = Run.open(true, settings);
+    try {
+      return run.execute(args, main, (failure, pending) -> decide(failure, pending, settings, false))
+          .status;
+    } finally {
+      run.close();
     }
   }
 
-  private Outcome execute(Session.Mode mode, String[] args, MainBody main) {
+  private static final int CONFIG_ERROR = 78; // EX_CONFIG
+
+  private Settings settingsOrNull(String[] args, MainBody main) {
     if (args == null) {
       throw new NullPointerException("args");
     }
     if (main == null) {
       throw new NullPointerException("main");
     }
-    Settings settings;
     try {
-      settings = config.settings();
+      return config.settings();
     } catch (IllegalArgumentException e) {
       System.err.println(Settings.resolveName(config.name) + ": " + e.getMessage());
       System.err.flush();
-      return new Outcome(78, null); // EX_CONFIG
-    }
-    Session session = Session.open(mode, settings);
-    try {
-      Throwable failure = null;
-      try {
-        main.run(args);
-      } catch (Runtimes.Halted h) {
-        Plan.discard(session.mark);
-        return new Outcome(h.status, null);
-      } catch (Throwable t) { // the runner boundary
-        failure = t;
-      }
-      if (failure == null && mode == Session.Mode.RUN) {
-        session.awaitNonDaemonThreads();
-      }
-      Outcome o = decide(failure, settings, mode);
-      if (!session.claimStop()) {
-        // A third party's System.exit is running the stop in the JVM's shutdown hook.
-        Runtimes.flush();
-        return o;
-      }
-      Report report = new Report(settings.name);
-      report.reason(Requests.pending(), failure);
-      report.status = o.status;
-      session.beginShutdown(o.status, report);
-      if (Thread.currentThread() == session.main) {
-        Thread.interrupted(); // the request's interrupt has done its work; let cleanup block
-      }
-      if (mode == Session.Mode.RUN) {
-        Session.stopStarted();
-      }
-      try {
-        new Stopper(settings.name, session.mark, report, System.err).run(settings.deadline);
-        Runtimes.flush();
-        report.write(settings.report, false);
-      } finally {
-        session.stopped.countDown();
-        if (mode == Session.Mode.RUN) {
-          Session.stopFinished();
-        }
-      }
-      return o;
-    } finally {
-      if (mode == Session.Mode.CALL) {
-        session.close();
-      }
+      return null;
     }
   }
 
-  private Outcome decide(Throwable failure, Settings settings, Session.Mode mode) {
-    ExitException pending = Requests.pending();
+  private static void parkForever() {
+    while (true) {
+      java.util.concurrent.locks.LockSupport.park();
+    }
+  }
+
+  private static Run.Outcome decide(
+      Throwable failure, ExitException pending, Settings settings, boolean realExit) {
+    if (pending instanceof ExitException.Foreign) {
+      // A third party's System.exit: the JVM exits with the status it was given.
+      if (failure != null && !(failure instanceof ExitException) && !interruption(failure)) {
+        printStackTrace(failure);
+      }
+      return new Run.Outcome(Lifecycle.UNKNOWN, null);
+    }
     if (pending != null) {
       int status = pending.status();
       if (failure != null && !(failure instanceof ExitException) && !interruption(failure)) {
@@ -156,24 +127,24 @@ public final class Runner {
         }
       }
       announce(pending, settings);
-      String signal = null;
+      StopSignal signal = null;
       if (pending instanceof SignalExit) {
         SignalExit se = (SignalExit) pending;
-        boolean clean = status == 128 + se.number();
-        if (mode == Session.Mode.RUN && settings.raise && clean) {
+        boolean clean = status == se.signal().exitStatus();
+        if (realExit && settings.raise && clean) {
           signal = se.signal();
         }
       }
-      return new Outcome(status, signal);
+      return new Run.Outcome(status, signal);
     }
     if (failure == null) {
-      return new Outcome(0, null);
+      return new Run.Outcome(0, null);
     }
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Throwable c = failure; c != null && seen.add(c); c = c.getCause()) {
       if (c instanceof ExitException) {
         announce((ExitException) c, settings);
-        return new Outcome(((ExitException) c).status(), null);
+        return new Run.Outcome(((ExitException) c).status(), null);
       }
       Integer status = null;
       if (c instanceof ExitStatus) {
@@ -192,11 +163,11 @@ public final class Runner {
       if (status != null) {
         String message = c.getMessage() != null ? c.getMessage() : c.getClass().getName();
         System.err.println(settings.name + ": " + message);
-        return new Outcome(status, null);
+        return new Run.Outcome(status, null);
       }
     }
     printStackTrace(failure);
-    return new Outcome(1, null);
+    return new Run.Outcome(1, null);
   }
 
   private static Integer mapped(
@@ -217,7 +188,7 @@ public final class Runner {
 
   private static void announce(ExitException e, Settings settings) {
     if (e instanceof SignalExit) {
-      System.err.println(settings.name + ": " + Signals.describe(((SignalExit) e).signal()));
+      System.err.println(settings.name + ": " + ((SignalExit) e).signal().describe());
     } else if (e.message() != null) {
       System.err.println(e.message());
     }

@@ -4,12 +4,19 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.Charset;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * The one class that ends the JVM: {@code System.exit}, {@code Runtime.halt}, and the unbuffered
- * writes to the stderr file descriptor that must precede a halt.
+ * The one class that ends the JVM: {@code System.exit}, {@code Runtime.halt}, the death by a
+ * signal, and the unbuffered writes to the stderr file descriptor that must precede a halt. Its
+ * {@link #REAL} instance is the {@link Jvm} of {@link Terminus#run}; {@link Simulated} is the one of
+ * {@link Terminus#call}.
  */
-final class Runtimes {
+final class Runtimes implements Jvm {
+  static final Runtimes REAL = new Runtimes();
+
   private Runtimes() {}
 
   /** Thrown by {@link Exit#halt} under {@link Terminus#call}, which must not end its JVM. */
@@ -23,20 +30,76 @@ final class Runtimes {
     }
   }
 
-  static ExitException halt(int status, String message) {
-    Session s = Session.active;
-    if (s != null && s.mode == Session.Mode.CALL) {
-      if (message != null) {
-        System.err.println(message);
-        System.err.flush();
-      }
+  /** The seam of {@link Terminus#call}: nothing ends the JVM; a halt unwinds the body. */
+  static final class Simulated implements Jvm {
+    @Override
+    public void exit(int status) {
+      throw new IllegalStateException("a call does not exit its JVM");
+    }
+
+    @Override
+    public void halt(int status) {
       throw new Halted(status);
     }
-    if (message != null) {
-      writeStderr(message);
+
+    @Override
+    public void die(StopSignal signal, int fallback) {
+      throw new Halted(fallback);
     }
+
+    @Override
+    public boolean addShutdownHook(Thread hook) {
+      return true; // a call leaves no hook behind: it adds none
+    }
+
+    @Override
+    public Map<StopSignal, Object> handle(Set<StopSignal> signals, Consumer<StopSignal> listener) {
+      return Map.of(); // a call installs no signal handler
+    }
+
+    @Override
+    public void restore(Map<StopSignal, Object> previous) {}
+  }
+
+  @Override
+  public void exit(int status) {
+    System.exit(status);
+  }
+
+  @Override
+  public void halt(int status) {
     Runtime.getRuntime().halt(status);
-    throw new AssertionError("unreachable");
+  }
+
+  @Override
+  public void die(StopSignal signal, int fallback) {
+    if (ProcessHandle.current().pid() == 1) {
+      // As PID 1 (a container's entrypoint without an init) the kernel ignores a default-disposition
+      // signal sent from inside the namespace: exit with the status a shell would have seen.
+      halt(fallback);
+    }
+    Signals.raise(signal);
+    halt(fallback); // the signal could not end us
+  }
+
+  @Override
+  public boolean addShutdownHook(Thread hook) {
+    try {
+      Runtime.getRuntime().addShutdownHook(hook);
+      return true;
+    } catch (IllegalStateException shutdownInProgress) {
+      return false;
+    }
+  }
+
+  @Override
+  public Map<StopSignal, Object> handle(Set<StopSignal> signals, Consumer<StopSignal> listener) {
+    return Signals.install(signals, listener);
+  }
+
+  @Override
+  public void restore(Map<StopSignal, Object> previous) {
+    Signals.restore(previous);
   }
 
   /** Writes one line straight to file descriptor 2, bypassing every Java buffer. */
@@ -58,14 +121,6 @@ final class Runtimes {
     } catch (IllegalArgumentException e) {
       return Charset.defaultCharset();
     }
-  }
-
-  static void haltNow(int status) {
-    Runtime.getRuntime().halt(status);
-  }
-
-  static void exit(int status) {
-    System.exit(status);
   }
 
   static void flush() {

@@ -80,7 +80,7 @@ public final class Shutdown {
    * @throws NullPointerException if an argument is null
    */
   public Shutdown add(Phase phase, String name, AutoCloseable task) {
-    Plan.add(
+    Run.register(
         Objects.requireNonNull(phase, "phase"),
         Objects.requireNonNull(name, "name"),
         null,
@@ -101,7 +101,7 @@ public final class Shutdown {
    * @throws NullPointerException if an argument is null
    */
   public Shutdown add(Phase phase, String name, Duration timeout, AutoCloseable task) {
-    Plan.add(
+    Run.register(
         Objects.requireNonNull(phase, "phase"),
         Objects.requireNonNull(name, "name"),
         Phase.positive(timeout, "timeout"),
@@ -176,7 +176,7 @@ public final class Shutdown {
 
     @Override
     public void close() throws InterruptedException {
-      java.util.Set<Thread> before = Session.liveThreads();
+      java.util.Set<Thread> before = Run.liveThreads();
       executor.shutdown();
       if (executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
         return;
@@ -189,7 +189,7 @@ public final class Shutdown {
       }
       StringBuilder survivors = new StringBuilder();
       boolean known = !threads.isEmpty();
-      for (Thread t : known ? threads : Session.liveThreads()) {
+      for (Thread t : known ? threads : Run.liveThreads()) {
         if (t.isAlive() && (known || before.contains(t) && busyPoolWorker(t))) {
           survivors.append(survivors.length() == 0 ? "" : ", ").append('\'').append(t.getName()).append('\'');
         }

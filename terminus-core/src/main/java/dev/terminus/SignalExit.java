@@ -4,11 +4,12 @@ package dev.terminus;
  * An exit requested by a signal: SIGINT (Ctrl+C), SIGTERM or SIGHUP, received while {@link
  * Terminus#run(String[], MainBody)} handles signals.
  *
- * <p>It behaves as Python's {@code KeyboardInterrupt} does: the main thread is interrupted, {@link
+ * <p>It behaves as Python's {@code KeyboardInterrupt} does: the main thread is interrupted (unless
+ * it is inside a {@linkplain Critical critical section}, which runs to its end first), {@link
  * Exit#checkpoint()} throws it, {@code finally} blocks and cleanup tasks run, and the process then
- * ends by the signal itself (the shell shows 128 + the signal's number: 130, 143, 129). Catching
- * it does not cancel the exit; {@link #withdraw()} does, for an interactive prompt where Ctrl+C
- * cancels only the current command.
+ * ends by the signal itself (the shell shows {@link StopSignal#exitStatus()}: 130, 143, 129).
+ * Catching it does not cancel the exit; {@link #withdraw()} does, for an interactive prompt where
+ * Ctrl+C cancels only the current command.
  *
  * <pre>{@code
  * try {
@@ -23,20 +24,19 @@ package dev.terminus;
 public final class SignalExit extends ExitException {
   private static final long serialVersionUID = 1L;
 
-  private final String signal;
+  private final StopSignal signal;
 
-  SignalExit(String signal, int status, SignalExit request) {
+  SignalExit(StopSignal signal, int status, SignalExit request) {
     super(status, null, request);
     this.signal = signal;
   }
 
   /**
-   * Returns the signal's name without the {@code SIG} prefix: {@code "INT"}, {@code "TERM"} or
-   * {@code "HUP"}.
+   * Returns the signal that requested the exit.
    *
-   * @return the signal's name
+   * @return the signal
    */
-  public String signal() {
+  public StopSignal signal() {
     return signal;
   }
 
@@ -46,12 +46,12 @@ public final class SignalExit extends ExitException {
    * @return the signal number
    */
   public int number() {
-    return Signals.number(signal);
+    return signal.number();
   }
 
   @Override
   public String getMessage() {
-    return "SIG" + signal + " received; exit status " + status();
+    return signal.fullName() + " received; exit status " + status();
   }
 
   @Override

@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The bridge to {@code sun.misc.Signal}: installs and restores handlers, and ends the process by a
@@ -47,37 +49,23 @@ final class Signals {
         "unknown signal '" + text.trim() + "' (Terminus handles INT, TERM and HUP)");
   }
 
-  static String describe(String signal) {
-    switch (signal) {
-      case "INT":
-        return "interrupted (SIGINT)";
-      case "TERM":
-        return "terminated (SIGTERM)";
-      default:
-        return "hung up (SIGHUP)";
-    }
-  }
-
-  interface Listener {
-    void onSignal(String name);
-  }
-
   /**
-   * Installs {@code listener} for each signal; returns the handlers it replaced, by name. A signal
-   * the platform or JVM will not let us handle (Windows, {@code -Xrs}, a signal ignored when the
-   * JVM started) keeps the JDK's behaviour.
+   * Installs {@code listener} for each signal; returns the handlers it replaced. A signal the
+   * platform or JVM will not let us handle (Windows, {@code -Xrs}) keeps the JDK's behaviour; one
+   * that was ignored when the JVM started (a background job, {@code nohup}) stays ignored.
    */
-  static Map<String, sun.misc.SignalHandler> install(Iterable<String> names, Listener listener) {
-    Map<String, sun.misc.SignalHandler> previous = new HashMap<>();
-    for (String name : names) {
+  static Map<StopSignal, Object> install(Set<StopSignal> signals, Consumer<StopSignal> listener) {
+    Map<StopSignal, Object> previous = new HashMap<>();
+    for (StopSignal sig : signals) {
+      String name = sig.name();
       try {
         sun.misc.SignalHandler old =
             sun.misc.Signal.handle(
                 new sun.misc.Signal(name),
                 new sun.misc.SignalHandler() {
                   @Override
-                  public void handle(sun.misc.Signal sig) {
-                    listener.onSignal(name);
+                  public void handle(sun.misc.Signal s) {
+                    listener.accept(sig);
                   }
                 });
         if (old == sun.misc.SignalHandler.SIG_IGN) {
@@ -86,7 +74,7 @@ final class Signals {
           Log.LOG.log(System.Logger.Level.DEBUG, "SIG{0} is ignored by this process; left ignored", name);
           continue;
         }
-        previous.put(name, old);
+        previous.put(sig, old);
       } catch (IllegalArgumentException | UnsupportedOperationException e) {
         Log.LOG.log(
             System.Logger.Level.DEBUG,
@@ -98,10 +86,11 @@ final class Signals {
     return previous;
   }
 
-  static void restore(Map<String, sun.misc.SignalHandler> previous) {
-    for (Map.Entry<String, sun.misc.SignalHandler> e : previous.entrySet()) {
+  static void restore(Map<StopSignal, Object> previous) {
+    for (Map.Entry<StopSignal, Object> e : previous.entrySet()) {
       try {
-        sun.misc.Signal.handle(new sun.misc.Signal(e.getKey()), e.getValue());
+        sun.misc.Signal.handle(
+            new sun.misc.Signal(e.getKey().name()), (sun.misc.SignalHandler) e.getValue());
       } catch (IllegalArgumentException ignored) {
         // It was installed moments ago; the platform will not refuse it now.
       }
@@ -112,7 +101,8 @@ final class Signals {
    * Ends this process by {@code name}: restores the default disposition and sends the signal to
    * our own pid with {@code kill}. Returns only if that failed.
    */
-  static boolean raise(String name) {
+  static boolean raise(StopSignal signal) {
+    String name = signal.name();
     try {
       sun.misc.Signal.handle(new sun.misc.Signal(name), sun.misc.SignalHandler.SIG_DFL);
       Process kill =
@@ -123,9 +113,9 @@ final class Signals {
               .start();
       int status = kill.waitFor();
       if (status == 0) {
-        // A fatal signal with the default disposition ends the process when it is sent; wait
-        // for the kernel to finish it rather than race it to a normal exit.
-        Thread.sleep(5_000);
+        // A fatal signal with the default disposition ends the process when it is delivered;
+        // wait for the kernel to finish it rather than race it to a normal exit.
+        Thread.sleep(2_000);
       }
       Log.LOG.log(System.Logger.Level.DEBUG, "kill -{0} exited {1}; exiting with a status", name, status);
     } catch (java.io.IOException | IllegalArgumentException e) {

@@ -20,31 +20,36 @@ import java.util.concurrent.TimeUnit;
  */
 final class Stopper {
   private final String program;
-  private final long mark;
+  private final Plan plan;
+  private final Sections sections;
   private final Report report;
   private final PrintStream err;
+  /** The thread that called System.exit, whose open sections never close; or null. */
+  private final Thread exitCaller;
 
-  Stopper(String program, long mark, Report report, PrintStream err) {
+  Stopper(String program, Plan plan, Sections sections, Report report, PrintStream err, Thread exitCaller) {
     this.program = program;
-    this.mark = mark;
+    this.plan = plan;
+    this.sections = sections;
     this.report = report;
     this.err = err;
+    this.exitCaller = exitCaller;
   }
 
   void run(Duration deadline) {
     List<Phase> order = Plan.order();
     // Tasks registered during the stop into a phase that already ran get another pass.
-    while (Plan.pending(mark) > 0 || order != null) {
+    while (plan.size() > 0 || order != null) {
       for (Phase phase : order != null ? order : Plan.order()) {
-        if (order != null && phase == Phase.DRAIN && Critical.open() > 0) {
+        if (order != null && phase == Phase.DRAIN && sections.open() > 0) {
           Report.Entry e = report.start(phase.name(), "critical sections");
-          boolean closed = Critical.awaitClosed(deadline.toNanos());
+          boolean closed = sections.awaitClosed(Watchdog.nanos(deadline), exitCaller);
           finish(e, closed ? "ok" : "timed out", null, null);
         }
         if (phase.concurrent()) {
-          runConcurrently(phase, Plan.takeAll(phase, mark));
+          runConcurrently(phase, plan.takeAll(phase));
         } else {
-          for (Plan.Task t = Plan.pollLast(phase, mark); t != null; t = Plan.pollLast(phase, mark)) {
+          for (Plan.Task t = plan.pollLast(phase); t != null; t = plan.pollLast(phase)) {
             await(start(t));
           }
         }
@@ -72,9 +77,9 @@ final class Stopper {
   }
 
   /** Marks what was never run as skipped, for a report written by a halt. */
-  static void skipRemaining(Report report, long mark) {
+  static void skipRemaining(Report report, Plan plan) {
     for (Phase p : Plan.order()) {
-      for (Plan.Task t : Plan.takeAll(p, mark)) {
+      for (Plan.Task t : plan.takeAll(p)) {
         report.skipped(p.name(), t.name);
       }
     }
@@ -192,7 +197,7 @@ final class Stopper {
         }
       } catch (InterruptedException e) {
         interrupted = true; // the stop goes on; the flag is restored below
-        if (Session.jvmShutdownStarted && inSystemExit(r.thread)) {
+        if (Run.jvmShutdownStarted() && inSystemExit(r.thread)) {
           // The task called System.exit: it never returns, and the stop must not wait for it.
           finish(r.entry, "ok", "called System.exit", null);
           Thread.currentThread().interrupt();

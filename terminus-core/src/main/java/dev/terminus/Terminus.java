@@ -111,11 +111,7 @@ public final class Terminus {
   }
 
   private static void register(String name, AutoCloseable task) {
-    Plan.add(Phase.CLOSE_RESOURCES, name, null, task);
-    Session s = Session.active;
-    if (s == null) {
-      Session.ensureHook(); // no runner: the tasks still run when the JVM exits
-    }
+    Run.register(Phase.CLOSE_RESOURCES, name, null, task);
   }
 
   /**
@@ -124,10 +120,6 @@ public final class Terminus {
    * @return the shutdown plan
    */
   public static Shutdown shutdown() {
-    Session s = Session.active;
-    if (s == null) {
-      Session.ensureHook(); // no runner: the plan still runs when the JVM exits
-    }
     return Shutdown.INSTANCE;
   }
 
@@ -149,7 +141,7 @@ public final class Terminus {
    */
   public static Critical critical(String name) {
     Objects.requireNonNull(name, "name");
-    return Critical.enter(name);
+    return Critical.enter(name, Run.current());
   }
 
   /**

@@ -28,8 +28,8 @@ public class TerminusLogManager extends LogManager {
    */
   @Override
   public void reset() {
-    if (Session.jvmShutdownStarted || inShutdownHook()) {
-      Session.awaitStop(Settings.configuredDeadline().toNanos());
+    if (Run.jvmShutdownStarted() || inShutdownHook()) {
+      Run.awaitStop(Settings.configuredDeadline().toNanos());
     }
     super.reset();
   }

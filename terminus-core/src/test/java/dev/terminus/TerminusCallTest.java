@@ -45,12 +45,12 @@ class TerminusCallTest {
   void nothingIsLeftBehind() {
     System.setErr(originalErr);
     assertThat(Exit.requested()).as("no pending request").isFalse();
-    assertThat(Session.active).as("no active session").isNull();
-    assertThat(Session.hookInstalled()).as("no shutdown hook").isFalse();
-    assertThat(Plan.pending(0)).as("no cleanup task").isZero();
+    assertThat(Run.activeRunner()).as("no active runner").isNull();
+    assertThat(Run.processHookInstalled()).as("no shutdown hook").isFalse();
+    assertThat(Run.process().plan.size()).as("no cleanup task").isZero();
     assertThat(Plan.phaseCount()).as("only the default phases").isEqualTo(6);
     assertThat(Thread.getDefaultUncaughtExceptionHandler()).isSameAs(originalHandler);
-    assertThat(Session.liveThreads()).noneMatch(t -> t.getName().startsWith("terminus"));
+    assertThat(Run.liveThreads()).noneMatch(t -> t.getName().startsWith("terminus"));
     assertThat(Thread.currentThread().isInterrupted()).as("no interrupt left").isFalse();
   }
 
@@ -214,7 +214,7 @@ class TerminusCallTest {
   @Test
   void callInstallsNoSignalHandler() {
     boolean[] handles = {true};
-    Terminus.call(new String[0], a -> handles[0] = Session.active.handlesSignals());
+    Terminus.call(new String[0], a -> handles[0] = Run.activeRunner().handlesSignals());
     assertThat(handles[0]).isFalse();
   }
 

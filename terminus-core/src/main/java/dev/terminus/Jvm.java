@@ -1,0 +1,33 @@
+package dev.terminus;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The JVM behind one small seam: ending the process, its shutdown hook and its signal handlers.
+ * {@link Terminus#run} gets the real one ({@link Runtimes}); {@link Terminus#call} a simulated one
+ * that ends nothing, so the two differ only by the seam they are given.
+ */
+interface Jvm {
+  /** {@code System.exit(status)}: runs the shutdown hooks, then ends the process. */
+  void exit(int status);
+
+  /** {@code Runtime.halt(status)}: ends the process at once (simulated: throws). */
+  void halt(int status);
+
+  /**
+   * Ends the process by {@code signal} with its default disposition, as CPython does after an
+   * uncaught {@code KeyboardInterrupt}; halts with {@code fallback} where that cannot be done.
+   */
+  void die(StopSignal signal, int fallback);
+
+  /** Adds a JVM shutdown hook; returns false when the JVM's shutdown has already begun. */
+  boolean addShutdownHook(Thread hook);
+
+  /** Handles {@code signals} with {@code listener}; returns what to give {@link #restore}. */
+  Map<StopSignal, Object> handle(Set<StopSignal> signals, Consumer<StopSignal> listener);
+
+  /** Puts back the handlers {@link #handle} replaced. */
+  void restore(Map<StopSignal, Object> previous);
+}
