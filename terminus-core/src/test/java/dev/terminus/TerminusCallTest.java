@@ -198,6 +198,24 @@ class TerminusCallTest {
   }
 
   @Test
+  void workerThatWithdrawsItsOwnRequestLeavesTheBodyUndisturbed() {
+    int status = Terminus.call(new String[0], a -> {
+      Thread worker = new Thread(() -> {
+        try {
+          throw Exit.now(5);
+        } catch (ExitException e) {
+          e.withdraw();
+        }
+      });
+      worker.start();
+      worker.join();
+      Thread.sleep(2 * Run.WORKER_GRACE.toMillis()); // past the grace: no interrupt comes
+    });
+    assertThat(status).isZero();
+    assertThat(stderr()).isEmpty();
+  }
+
+  @Test
   @SuppressWarnings("finally") // the very case under test
   void exceptionInFinallyWhileExitingWithZeroBecomesOne() {
     int status = Terminus.call(new String[0], a -> {
