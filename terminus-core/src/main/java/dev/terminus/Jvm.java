@@ -22,6 +22,13 @@ interface Jvm {
    */
   void die(StopSignal signal, int fallback);
 
+  /**
+   * Arranges for the process to die by {@code signal} at the very end of {@code
+   * exit(signal.number())}, after every hook and the JDK's own last steps; returns false where
+   * that cannot be arranged (the caller then raises the signal from the shutdown hook).
+   */
+  boolean dieAtExit(StopSignal signal);
+
   /** Adds a JVM shutdown hook; returns false when the JVM's shutdown has already begun. */
   boolean addShutdownHook(Thread hook);
 

@@ -464,6 +464,11 @@ final class Run implements Watchdog.Target {
       ownExitSignal = o.signal;
     }
     if (lifecycle.exiting(Lifecycle.Ending.EXIT)) {
+      if (o.signal != null && jvm.dieAtExit(o.signal)) {
+        // The C library raises the signal once the JVM's exit is done, deleteOnExit included.
+        ownExitSignal = null;
+        jvm.exit(o.signal.number());
+      }
       jvm.exit(o.status); // runs the hooks; ours ends by the signal once the others are done
     } else {
       finishInJvmExit(o.status, o.signal);

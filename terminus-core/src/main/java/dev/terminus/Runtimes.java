@@ -48,6 +48,11 @@ final class Runtimes implements Jvm {
     }
 
     @Override
+    public boolean dieAtExit(StopSignal signal) {
+      return false;
+    }
+
+    @Override
     public boolean addShutdownHook(Thread hook) {
       return true; // a call leaves no hook behind: it adds none
     }
@@ -80,6 +85,19 @@ final class Runtimes implements Jvm {
     }
     Signals.raise(signal);
     halt(fallback); // the signal could not end us
+  }
+
+  @Override
+  public boolean dieAtExit(StopSignal signal) {
+    if (ProcessHandle.current().pid() == 1 || !NativeExit.arm()) {
+      return false;
+    }
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal(signal.name()), sun.misc.SignalHandler.SIG_DFL);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   @Override

@@ -208,6 +208,34 @@ class LifecycleIT {
     assertThat(r.status()).isZero();
   }
 
+  @Test
+  void withNativeAccessASignalExitDeletesDeleteOnExitFilesAndStillDiesByTheSignal(@TempDir Path dir)
+      throws IOException {
+    List<String> jvm = Runtime.version().feature() >= 22
+        ? List.of("--enable-native-access=ALL-UNNAMED") : List.of();
+    String out = underWaitpid(jvm, List.of("delete-on-exit", dir.toString()), List.of(new Step("ready", "TERM")));
+    assertThat(out).endsWith("interrupted by the signal" + NL + "waitpid signal 15" + NL);
+    try (var left = Files.list(dir)) {
+      if (Runtime.version().feature() >= 22) {
+        assertThat(left).as("File.deleteOnExit ran before the death by the signal").isEmpty();
+      } else {
+        // Documented: before JDK 22 the signal is raised from the shutdown hook, before the JDK's
+        // own last step, so the file survives (signal-exit=status keeps it: see the next test).
+        assertThat(left).hasSize(1);
+      }
+    }
+  }
+
+  @Test
+  void signalExitAsAStatusDeletesDeleteOnExitFiles(@TempDir Path dir) throws IOException {
+    String out = underWaitpid(List.of("-Dterminus.signal-exit=status"),
+        List.of("delete-on-exit", dir.toString()), List.of(new Step("ready", "TERM")));
+    assertThat(out).endsWith("waitpid exit 143" + NL);
+    try (var left = Files.list(dir)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
   private static boolean works(List<String> command) {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true)
@@ -242,6 +270,10 @@ class LifecycleIT {
    * saw: {@code waitpid signal N} for a death by signal N, {@code waitpid exit N} otherwise.
    */
   private static String underWaitpid(String scenario, List<Step> steps) {
+    return underWaitpid(List.of(), List.of(scenario), steps);
+  }
+
+  private static String underWaitpid(List<String> jvm, List<String> scenarioAndArgs, List<Step> steps) {
     List<String> cmd = new ArrayList<>(List.of("python3", "-c",
         "import subprocess, sys\n"
             + "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, text=True)\n"
@@ -250,12 +282,12 @@ class LifecycleIT {
             + "    print(line, end='', flush=True)\n"
             + "rc = p.wait()\n"
             + "print('waitpid', 'signal' if rc < 0 else 'exit', abs(rc), flush=True)\n"));
-    cmd.addAll(Child.command(LifecycleScenarios.class, List.of()));
-    cmd.add(scenario);
+    cmd.addAll(Child.command(LifecycleScenarios.class, jvm));
+    cmd.addAll(scenarioAndArgs);
     try (Child parent = Child.exec(cmd, Map.of(), null)) {
       String pid = parent.awaitLine(l -> l.startsWith("pid "), "the child's pid").substring(4);
       for (Step s : steps) {
-        parent.awaitLine(s.line());
+        parent.awaitLine(l -> l.startsWith(s.line()), "'" + s.line() + "'");
         Child.kill(s.signal(), Long.parseLong(pid));
       }
       Result r = parent.finish();
