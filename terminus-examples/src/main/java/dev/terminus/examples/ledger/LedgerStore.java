@@ -10,7 +10,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
@@ -380,26 +382,24 @@ final class LedgerStore implements AutoCloseable {
       long initialTotal,
       long transfers,
       long begun,
-      String integrity,
       long disagreeing,
       long negative,
       long aboveBegun) {
     boolean consistent() {
-      return "ok".equals(integrity)
-          && total == initialTotal
+      return total == initialTotal
           && disagreeing == 0
           && negative == 0
           && aboveBegun == 0;
     }
   }
 
+  /**
+   * Checks the whole file ({@code PRAGMA integrity_check}), then reads the ledger's invariants.
+   *
+   * @throws LedgerException 65 (EX_DATAERR) when the file is damaged
+   */
   Report check() throws SQLException {
-    String integrity;
-    try (Statement s = db.createStatement();
-        ResultSet r = s.executeQuery("PRAGMA integrity_check")) {
-      r.next();
-      integrity = r.getString(1);
-    }
+    requireIntact("integrity_check");
     long begun = meta(db, "transfers_begun");
     long initialTotal = meta(db, "initial_total");
     try (Statement s = db.createStatement();
@@ -416,10 +416,36 @@ final class LedgerStore implements AutoCloseable {
       r.next();
       Report report =
           new Report(
-              r.getInt(1), r.getLong(2), initialTotal, r.getLong(3), begun, integrity,
-              r.getLong(4), r.getLong(5), r.getLong(6));
+              r.getInt(1), r.getLong(2), initialTotal, r.getLong(3), begun, r.getLong(4),
+              r.getLong(5), r.getLong(6));
       db.rollback(); // read only: end the read transaction
       return report;
+    }
+  }
+
+  /**
+   * Runs {@code PRAGMA quick_check} or {@code PRAGMA integrity_check} and ends the read.
+   *
+   * @throws LedgerException 65 (EX_DATAERR) naming the file and the first problem SQLite found
+   */
+  void requireIntact(String pragma) throws SQLException {
+    List<String> problems = new ArrayList<>();
+    try (Statement s = db.createStatement();
+        ResultSet r = s.executeQuery("PRAGMA " + pragma)) {
+      while (r.next()) {
+        String line = r.getString(1);
+        if (!line.startsWith("*** in database ")) { // a heading, not a problem
+          problems.add(line);
+        }
+      }
+    }
+    db.rollback(); // read only: end the read transaction
+    if (!problems.equals(List.of("ok"))) {
+      throw new LedgerException(
+          LedgerException.DATAERR,
+          file + " is damaged: " + pragma + ": "
+              + (problems.isEmpty() ? "no result" : problems.get(0))
+              + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
     }
   }
 
