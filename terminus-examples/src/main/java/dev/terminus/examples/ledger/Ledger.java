@@ -27,10 +27,25 @@ import java.util.Set;
  * committing transfers after the exit request. {@code --no-checkpoint} keeps the critical section
  * but drops the checkpoint from the loop: the section alone still refuses every later transfer.
  *
+ * <p>When the database fails, {@code run} stops at the first failure. The first transfer that
+ * fails with an {@code SQLException} (the file is read-only, another process holds the write lock
+ * for longer than the 5 s busy timeout, a disk I/O error, a full disk, a damaged file) is the last
+ * one: no further transfer starts, the failed one is rolled back, and the ledger stays consistent
+ * (under {@code --unsafe} the framework commits whatever a failed job left, as always). {@code
+ * run} then prints {@code stopped: K of N job(s) run, S succeeded, F failed; R not started} and
+ * one line on stderr naming the file and the cause, and exits 74, or 65 if SQLite found the file
+ * damaged ({@code SQLITE_CORRUPT}, {@code SQLITE_NOTADB}). Before its first transfer {@code run}
+ * checks the file ({@code PRAGMA quick_check}) and refuses a damaged ledger with 65, writing
+ * nothing. Each transaction takes the write lock before it reads, so a lock that another process
+ * holds briefly (a second {@code run}, say) is waited for, not fatal.
+ *
  * <p>Exit statuses: 0 done; 1 {@code check} found the ledger inconsistent; 3 a double spend was
- * detected; 64 usage; 65 the file is not a ledger (or is damaged); 66 no ledger there; 73 the
- * ledger cannot be created there; 74 reading or writing the database failed; 130 / 143 / 129 ended
- * by SIGINT / SIGTERM / SIGHUP after finishing the transfer in flight.
+ * detected; 64 usage; 65 the file is not a ledger, or is damaged ({@code SQLITE_CORRUPT} or {@code
+ * SQLITE_NOTADB} wherever it occurs, or {@code PRAGMA integrity_check} / {@code quick_check} not
+ * ok), with the file's name; 66 no ledger there; 73 the ledger cannot be created there; 74 reading
+ * or writing the database failed (read-only, busy or locked beyond 5 s, disk I/O, disk full), with
+ * the file's name; 130 / 143 / 129 ended by SIGINT / SIGTERM / SIGHUP after finishing the transfer
+ * in flight.
  */
 public final class Ledger {
   static final String USAGE_INIT = "ledger init DIR [--accounts N] [--balance B]";
@@ -105,30 +120,49 @@ public final class Ledger {
 
     LedgerStore store = LedgerStore.open(Path.of(args[1]));
     Terminus.atExit("ledger database", store); // closed last, after the transfer in flight
-    out.println(
-        "running " + (transfers < 0 ? "transfers until stopped" : transfers + " transfers")
-            + " on " + store.file() + (unsafe ? " (unsafe: no critical section)" : ""));
-    Transfers jobs =
-        new Transfers(
-            store, out, seed, transfers, unsafe, !unsafe && !o.containsKey("no-checkpoint"),
-            doubleSpendAt);
-    int failed = new JobRunner(store.connection(), out).runAll(jobs);
-    LedgerStore.Report r = store.check();
-    out.println(
-        "done: " + failed + " job(s) failed; " + r.transfers() + " transfers in the ledger; total "
-            + r.total() + " (initial " + r.initialTotal() + ")");
+    try {
+      store.requireIntact("quick_check"); // a damaged ledger is refused before anything is written
+      out.println(
+          "running " + (transfers < 0 ? "transfers until stopped" : transfers + " transfers")
+              + " on " + store.file() + (unsafe ? " (unsafe: no critical section)" : ""));
+      Transfers jobs =
+          new Transfers(
+              store, out, seed, transfers, unsafe, !unsafe && !o.containsKey("no-checkpoint"),
+              doubleSpendAt);
+      int failed = new JobRunner(store.connection(), out).runAll(jobs);
+      LedgerException failure = jobs.failure();
+      if (failure != null) { // the first transfer that failed on the database stopped the run
+        long handed = jobs.handed();
+        out.println(
+            "stopped: " + handed + (transfers < 0 ? "" : " of " + transfers) + " job(s) run, "
+                + (handed - failed) + " succeeded, " + failed + " failed"
+                + (transfers < 0 ? "" : "; " + (transfers - handed) + " not started"));
+        throw failure;
+      }
+      LedgerStore.Report r = store.check();
+      out.println(
+          "done: " + failed + " job(s) failed; " + r.transfers() + " transfers in the ledger;"
+              + " total " + r.total() + " (initial " + r.initialTotal() + ")");
+    } catch (SQLException e) { // reading failed: 65 naming the file if it is damaged, else 74
+      throw store.failure(e, "read");
+    }
   }
 
   private static void check(String[] args, PrintStream out) throws SQLException {
     options(args, USAGE_CHECK, Set.of(), Set.of());
     try (LedgerStore store = LedgerStore.open(Path.of(args[1]))) {
-      LedgerStore.Report r = store.check();
+      LedgerStore.Report r;
+      try {
+        r = store.check(); // 65 when PRAGMA integrity_check finds the file damaged
+      } catch (SQLException e) { // 65 naming the file if it is damaged, else 74
+        throw store.failure(e, "read");
+      }
       out.println("ledger: " + store.file());
       out.println("accounts: " + r.accounts());
       out.println("total: " + r.total() + " (initial " + r.initialTotal() + ")");
       out.println("transfers committed: " + r.transfers());
       out.println("transfers begun: " + r.begun());
-      out.println("integrity: " + r.integrity());
+      out.println("integrity: ok");
       out.println("accounts disagreeing with the transfers: " + r.disagreeing());
       out.println("negative balances: " + r.negative());
       out.println("consistent: " + (r.consistent() ? "yes" : "no"));

@@ -10,7 +10,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
@@ -221,6 +223,18 @@ final class LedgerStore implements AutoCloseable {
   }
 
   private static LedgerException failure(Path f, SQLException e) {
+    return failure(f, e, "read");
+  }
+
+  /**
+   * What a failure of the database means for the ledger: 65 (EX_DATAERR) naming the file when
+   * SQLite finds it damaged ({@code SQLITE_CORRUPT}) or not a database ({@code SQLITE_NOTADB}),
+   * wherever that happens; 74 (EX_IOERR) naming the file for any other failure (read-only, busy or
+   * locked, disk I/O, disk full, ...).
+   *
+   * @param access what failed, {@code "read"} or {@code "write"}, for the message
+   */
+  private static LedgerException failure(Path f, SQLException e, String access) {
     int code = e.getErrorCode() & 0xff;
     if (code == 26) { // SQLITE_NOTADB
       return new LedgerException(LedgerException.DATAERR, f + " is not a ledger (not an SQLite database)", e);
@@ -228,7 +242,12 @@ final class LedgerStore implements AutoCloseable {
     if (code == 11) { // SQLITE_CORRUPT
       return new LedgerException(LedgerException.DATAERR, f + " is damaged: " + e.getMessage(), e);
     }
-    return new LedgerException(LedgerException.IOERR, "cannot read " + f + ": " + e.getMessage(), e);
+    return new LedgerException(LedgerException.IOERR, "cannot " + access + " " + f + ": " + e.getMessage(), e);
+  }
+
+  /** {@link #failure(Path, SQLException, String)} for this ledger's file. */
+  LedgerException failure(SQLException e, String access) {
+    return failure(file, e, access);
   }
 
   private static Connection connect(Path f, boolean create) throws SQLException {
@@ -270,14 +289,35 @@ final class LedgerStore implements AutoCloseable {
 
   /**
    * Counts a transfer as begun in its own committed transaction and returns its id, so that a
-   * transfer id in the {@code transfers} table is never above {@code transfers_begun}.
+   * transfer id in the {@code transfers} table is never above {@code transfers_begun}; then starts
+   * the transfer's transaction holding the database's write lock.
+   *
+   * <p>Both transactions take the write lock before they read, waiting for it up to the busy
+   * timeout (5 s) while another process holds it. A transaction that read first and wrote second
+   * would get {@code SQLITE_BUSY} at once, without waiting: SQLite does not call its busy handler
+   * for a transaction that already reads, and cannot upgrade one whose snapshot is stale.
    */
   long begin() throws SQLException {
     try (Statement s = db.createStatement()) {
+      // The first statement of the transaction the driver began after the last commit: it writes,
+      // so it waits for the lock.
       s.executeUpdate("UPDATE ledger_meta SET value = value + 1 WHERE key = 'transfers_begun'");
     }
     long id = meta(db, "transfers_begun");
     db.commit();
+    try (Statement s = db.createStatement()) {
+      s.execute("COMMIT"); // the empty transaction the driver began after that commit
+      try {
+        s.execute("BEGIN IMMEDIATE"); // the transfer's transaction, with the write lock
+      } catch (SQLException e) {
+        try {
+          s.execute("BEGIN"); // a transaction open again, as the driver expects one to be
+        } catch (SQLException again) {
+          e.addSuppressed(again);
+        }
+        throw e;
+      }
+    }
     return id;
   }
 
@@ -303,11 +343,14 @@ final class LedgerStore implements AutoCloseable {
   }
 
   int accounts() throws SQLException {
+    int accounts;
     try (Statement s = db.createStatement();
         ResultSet r = s.executeQuery("SELECT count(*) FROM accounts")) {
       r.next();
-      return r.getInt(1);
+      accounts = r.getInt(1);
     }
+    db.rollback(); // read only: end the read transaction, so the first transfer waits for the lock
+    return accounts;
   }
 
   /** Adds {@code delta} to an account's balance. */
@@ -339,26 +382,24 @@ final class LedgerStore implements AutoCloseable {
       long initialTotal,
       long transfers,
       long begun,
-      String integrity,
       long disagreeing,
       long negative,
       long aboveBegun) {
     boolean consistent() {
-      return "ok".equals(integrity)
-          && total == initialTotal
+      return total == initialTotal
           && disagreeing == 0
           && negative == 0
           && aboveBegun == 0;
     }
   }
 
+  /**
+   * Checks the whole file ({@code PRAGMA integrity_check}), then reads the ledger's invariants.
+   *
+   * @throws LedgerException 65 (EX_DATAERR) when the file is damaged
+   */
   Report check() throws SQLException {
-    String integrity;
-    try (Statement s = db.createStatement();
-        ResultSet r = s.executeQuery("PRAGMA integrity_check")) {
-      r.next();
-      integrity = r.getString(1);
-    }
+    requireIntact("integrity_check");
     long begun = meta(db, "transfers_begun");
     long initialTotal = meta(db, "initial_total");
     try (Statement s = db.createStatement();
@@ -375,10 +416,36 @@ final class LedgerStore implements AutoCloseable {
       r.next();
       Report report =
           new Report(
-              r.getInt(1), r.getLong(2), initialTotal, r.getLong(3), begun, integrity,
-              r.getLong(4), r.getLong(5), r.getLong(6));
+              r.getInt(1), r.getLong(2), initialTotal, r.getLong(3), begun, r.getLong(4),
+              r.getLong(5), r.getLong(6));
       db.rollback(); // read only: end the read transaction
       return report;
+    }
+  }
+
+  /**
+   * Runs {@code PRAGMA quick_check} or {@code PRAGMA integrity_check} and ends the read.
+   *
+   * @throws LedgerException 65 (EX_DATAERR) naming the file and the first problem SQLite found
+   */
+  void requireIntact(String pragma) throws SQLException {
+    List<String> problems = new ArrayList<>();
+    try (Statement s = db.createStatement();
+        ResultSet r = s.executeQuery("PRAGMA " + pragma)) {
+      while (r.next()) {
+        String line = r.getString(1);
+        if (!line.startsWith("*** in database ")) { // a heading, not a problem
+          problems.add(line);
+        }
+      }
+    }
+    db.rollback(); // read only: end the read transaction
+    if (!problems.equals(List.of("ok"))) {
+      throw new LedgerException(
+          LedgerException.DATAERR,
+          file + " is damaged: " + pragma + ": "
+              + (problems.isEmpty() ? "no result" : problems.get(0))
+              + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
     }
   }
 

@@ -13,6 +13,11 @@ import java.util.Random;
  * The ledger's jobs: random transfers between accounts, handed one by one to the {@link
  * JobRunner}. Each transfer prints {@code begin #id}, then {@code commit #id} or {@code rollback
  * #id} (safe mode), so that every transfer that began can be accounted for.
+ *
+ * <p>The first transfer that fails with an {@link SQLException} (the database is read-only,
+ * locked, failing or damaged) is the last one handed out: {@link #hasNext()} then says no, outside
+ * the framework's catch-all, and {@link #failure()} says why. In safe mode the failed transfer is
+ * rolled back before the framework's commit.
  */
 final class Transfers implements Iterator<JobRunner.Job> {
   /** The status a detected double spend exits with. */
@@ -27,6 +32,7 @@ final class Transfers implements Iterator<JobRunner.Job> {
   private final long doubleSpendAt;
   private final int accounts;
   private long handed;
+  private LedgerException failure;
 
   /**
    * @param count how many transfers to hand out; negative for no end
@@ -54,7 +60,7 @@ final class Transfers implements Iterator<JobRunner.Job> {
     if (checkpoints) {
       Exit.checkpoint(); // an exit request, even one the framework swallowed, ends the loop here
     }
-    return count < 0 || handed < count;
+    return failure == null && (count < 0 || handed < count); // a database failure ends it too
   }
   // end::checkpoint[]
 
@@ -64,7 +70,35 @@ final class Transfers implements Iterator<JobRunner.Job> {
       throw new NoSuchElementException();
     }
     handed++;
-    return unsafe ? this::transferUnsafely : this::transferSafely;
+    JobRunner.Job transfer = unsafe ? this::transferUnsafely : this::transferSafely;
+    return db -> {
+      try {
+        transfer.run(db);
+      } catch (SQLException e) { // the database failed: this is the last transfer handed out
+        failure = store.failure(e, "write");
+        if (!unsafe) {
+          try {
+            db.rollback(); // whatever the failed transfer left, the framework's commit finds nothing
+          } catch (SQLException again) {
+            e.addSuppressed(again);
+          }
+        }
+        throw e;
+      }
+    };
+  }
+
+  /** How many transfers were handed to the framework. */
+  long handed() {
+    return handed;
+  }
+
+  /**
+   * The database failure that ended the run, as the ledger reports it (65 for a damaged file, 74
+   * otherwise); null while none occurred.
+   */
+  LedgerException failure() {
+    return failure;
   }
 
   // tag::safe[]

@@ -2,11 +2,13 @@ package dev.terminus.examples.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.HexFormat;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -131,6 +133,35 @@ class LedgerBadInputIT {
     assertThat(r.status()).as("%s", r).isEqualTo(65);
     assertThat(r.stderrLines()).as("%s", r).singleElement().asString().startsWith("ledger: " + file + " is damaged: ");
     assertThat(Files.readAllBytes(file)).isEqualTo(half);
+  }
+
+  @Test
+  void aLedgerDamagedInsideIs65ForCheckAndRunAndRunWritesNothing() throws Exception {
+    Path ledger = dir.resolve("d");
+    assertThat(LedgerChild.run("init", ledger.toString()).status()).isZero();
+    LedgerChild.Result made = LedgerChild.run("run", ledger.toString(), "--transfers", "2000", "--seed", "1");
+    assertThat(made.status()).as("%s", made).isZero();
+    Path file = LedgerStore.file(ledger);
+    assertThat(Files.size(file)).as("a ~49 KB ledger").isGreaterThan(45_016);
+    // 16 bytes overwritten in three places: the header is intact, pages inside are not.
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      for (long offset : new long[] {30_000, 40_000, 45_000}) {
+        f.seek(offset);
+        f.write(HexFormat.of().parseHex("deadbeef".repeat(4)));
+      }
+    }
+    byte[] damaged = Files.readAllBytes(file);
+
+    for (String[] args : new String[][] {
+      {"check", ledger.toString()}, {"run", ledger.toString(), "--transfers", "100", "--seed", "1"}
+    }) {
+      LedgerChild.Result r = LedgerChild.run(args);
+      assertThat(r.status()).as("%s: %s", args[0], r).isEqualTo(65);
+      assertThat(r.stderrLines()).as("%s: %s", args[0], r).singleElement().asString()
+          .startsWith("ledger: " + file + " is damaged: ");
+      assertThat(r.stdout()).as("%s: %s", args[0], r).isEmpty(); // run: no transfer began
+    }
+    assertThat(Files.readAllBytes(file)).isEqualTo(damaged);
   }
 
   @Test

@@ -22,7 +22,8 @@ import java.util.function.Predicate;
 /**
  * {@code java -jar target/ledger.jar ARGS} in a real child process: its stdout line by line as it
  * comes, its stderr, its exit status, signals sent with {@code kill}. A child that outlives a
- * generous guard is killed and the test fails; no test relies on the guard.
+ * generous guard is killed, with every process it started, and the test fails; no test relies on
+ * the guard.
  */
 final class LedgerChild {
   static final long GUARD_SECONDS = Long.getLong("terminus.test.guard", 120);
@@ -71,7 +72,16 @@ final class LedgerChild {
 
   /** Starts the ledger with {@code jvmOptions} before {@code -jar} and {@code args} after it. */
   static LedgerChild start(List<String> jvmOptions, String... args) {
-    List<String> cmd = new ArrayList<>();
+    return start(List.of(), jvmOptions, args);
+  }
+
+  /**
+   * Starts the ledger under {@code launcher}, a command that runs the rest of the command line (for
+   * example {@code setpriv --reuid=65534 ...}), with {@code jvmOptions} before {@code -jar} and
+   * {@code args} after it.
+   */
+  static LedgerChild start(List<String> launcher, List<String> jvmOptions, String... args) {
+    List<String> cmd = new ArrayList<>(launcher);
     if (new File("/usr/bin/env").canExecute()) {
       // Signals INT, TERM and HUP at their defaults, as in a terminal, whatever this JVM inherited.
       cmd.add("/usr/bin/env");
@@ -104,6 +114,11 @@ final class LedgerChild {
     return start(args).await();
   }
 
+  /** Runs the ledger to the end under {@code launcher} (see {@link #start(List, List, String...)}). */
+  static Result runUnder(List<String> launcher, String... args) {
+    return start(launcher, List.of(), args).await();
+  }
+
   long pid() {
     return process.pid();
   }
@@ -114,7 +129,7 @@ final class LedgerChild {
     while (true) {
       String line = lines.poll(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
       if (line == null) {
-        process.destroyForcibly();
+        kill();
         fail("no matching line from the ledger within the " + GUARD_SECONDS + " s guard");
       }
       if (line == EOF) {
@@ -141,7 +156,7 @@ final class LedgerChild {
   Result await() {
     try {
       if (!process.waitFor(GUARD_SECONDS, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
+        kill();
         fail("the ledger did not end within the " + GUARD_SECONDS + " s guard");
       }
       return new Result(
@@ -149,9 +164,17 @@ final class LedgerChild {
           stdout.get(GUARD_SECONDS, TimeUnit.SECONDS),
           stderr.get(GUARD_SECONDS, TimeUnit.SECONDS));
     } catch (InterruptedException | ExecutionException | TimeoutException e) {
-      process.destroyForcibly();
+      kill();
       throw new AssertionError("waiting for the ledger failed", e);
     }
+  }
+
+  /** Kills the child and every process it started (SIGKILL), descendants first. */
+  void kill() {
+    // Listed while the parent lives: once it dies, its children are re-parented and not found.
+    List<ProcessHandle> descendants = process.descendants().toList();
+    descendants.forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
   }
 
   private static List<String> pump(InputStream in, LinkedBlockingQueue<String> queue) {

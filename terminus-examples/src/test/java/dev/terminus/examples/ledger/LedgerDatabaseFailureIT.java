@@ -1,0 +1,159 @@
+package dev.terminus.examples.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * A database that fails under {@code run}, in real processes on real files: the first transfer
+ * that fails on the database stops the run. No further transfer starts, the one that failed is
+ * rolled back, one line {@code ledger: cannot write FILE: CAUSE} goes to stderr, and the status is
+ * 74 (EX_IOERR), not 0 after one {@code job failed} line per transfer.
+ */
+class LedgerDatabaseFailureIT {
+  private static final int ACCOUNTS = 10;
+  private static final long BALANCE = 1000;
+
+  @TempDir Path dir;
+
+  private static void assertStoppedAtTheFirstJob(LedgerChild.Result r, Path file, String cause, long transfers) {
+    assertThat(r.status()).as("%s", r).isEqualTo(74);
+    assertThat(r.stderrLines()).as("%s", r).singleElement().asString()
+        .startsWith("ledger: cannot write " + file + ": " + cause);
+    assertThat(r.stdout().stream().filter(l -> l.startsWith("job failed: "))).as("%s", r).hasSize(1);
+    assertThat(r.stdout()).as("%s", r).noneMatch(l -> l.startsWith("begin #") || l.startsWith("done: "));
+    assertThat(r.stdout()).as("%s", r)
+        .endsWith("stopped: 1 of " + transfers + " job(s) run, 0 succeeded, 1 failed; "
+            + (transfers - 1) + " not started");
+  }
+
+  private static void assertUnchanged(Path file, long transfers) throws Exception {
+    LedgerDb db = LedgerDb.read(file, BALANCE);
+    assertThat(db.integrity()).isEqualTo("ok");
+    assertThat(db.transferIds()).hasSize((int) transfers);
+    assertThat(db.begun()).isEqualTo(transfers);
+    assertThat(db.total()).isEqualTo(ACCOUNTS * BALANCE);
+    assertThat(db.halfApplied()).isZero();
+  }
+
+  private static Path ledger(Path d, long transfers) {
+    LedgerChild.Result init = LedgerChild.run("init", d.toString(), "--accounts", "" + ACCOUNTS, "--balance", "" + BALANCE);
+    assertThat(init.status()).as("%s", init).isZero();
+    if (transfers > 0) {
+      LedgerChild.Result run = LedgerChild.run("run", d.toString(), "--transfers", "" + transfers, "--seed", "1");
+      assertThat(run.status()).as("%s", run).isZero();
+    }
+    return LedgerStore.file(d);
+  }
+
+  /** The effective uid of this JVM: the owner of a file it has just created. */
+  private int uid() throws Exception {
+    Path probe = Files.createTempFile(dir, "uid", "");
+    try {
+      return (Integer) Files.getAttribute(probe, "unix:uid");
+    } finally {
+      Files.delete(probe);
+    }
+  }
+
+  private static Optional<Path> onPath(String command) {
+    String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+    return Stream.concat(Stream.of(path.split(File.pathSeparator)), Stream.of("/usr/bin", "/bin"))
+        .filter(d -> !d.isEmpty())
+        .map(d -> Path.of(d, command))
+        .filter(Files::isExecutable)
+        .findFirst();
+  }
+
+  @Test
+  void aReadOnlyLedgerStopsTheRunAtTheFirstFailureWith74() throws Exception {
+    // Root writes through chmod 444, so as root the ledger runs as uid 65534 (nobody) via setpriv.
+    boolean root = uid() == 0;
+    Optional<Path> setpriv = onPath("setpriv");
+    assumeTrue(!root || setpriv.isPresent(), "running as root without setpriv: cannot run the ledger unprivileged");
+    List<String> launcher =
+        root
+            ? List.of(setpriv.get().toString(), "--reuid=65534", "--regid=65534", "--clear-groups")
+            : List.of();
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path ledger = dir.resolve("ro");
+    Path file = ledger(ledger, 50);
+    // A writable directory, where SQLite can make its -wal and -shm files; a read-only ledger file.
+    Files.setPosixFilePermissions(ledger, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
+    byte[] before = Files.readAllBytes(file);
+
+    LedgerChild.Result r =
+        LedgerChild.runUnder(launcher, "run", ledger.toString(), "--transfers", "1000", "--seed", "2");
+
+    assertStoppedAtTheFirstJob(r, file, "[SQLITE_READONLY]", 1000);
+    assertThat(Files.readAllBytes(file)).isEqualTo(before);
+    assertUnchanged(file, 50);
+  }
+
+  @Test
+  void aLedgerLockedByAnotherProcessStopsTheRunAtTheFirstFailureWith74() throws Exception {
+    Path file = ledger(dir, 0);
+    SQLiteConfig config = new SQLiteConfig();
+    config.setTransactionMode(SQLiteConfig.TransactionMode.EXCLUSIVE);
+    LedgerChild.Result r;
+    long millis;
+    // This JVM holds the database's write lock while the ledger runs, as `BEGIN EXCLUSIVE` would.
+    try (Connection holder = config.createConnection("jdbc:sqlite:" + file)) {
+      holder.setAutoCommit(false); // BEGIN EXCLUSIVE
+      try (Statement s = holder.createStatement()) {
+        s.executeUpdate("UPDATE ledger_meta SET value = value WHERE key = 'format'");
+      }
+      long started = System.nanoTime();
+      r = LedgerChild.run("run", dir.toString(), "--transfers", "5", "--seed", "1");
+      millis = (System.nanoTime() - started) / 1_000_000;
+      holder.rollback();
+    }
+
+    assertStoppedAtTheFirstJob(r, file, "[SQLITE_BUSY]", 5);
+    // The ledger waited for the lock (busy_timeout, 5 s) once, not once per transfer.
+    assertThat(millis).as("%s", r).isBetween(5_000L, 14_000L);
+    assertUnchanged(file, 0);
+  }
+
+  @Test
+  void twoRunsOnOneLedgerWaitForEachOtherAndBothFinish() throws Exception {
+    Path file = ledger(dir, 0);
+
+    LedgerChild a = LedgerChild.start("run", dir.toString(), "--transfers", "300", "--seed", "1");
+    LedgerChild b = LedgerChild.start("run", dir.toString(), "--transfers", "300", "--seed", "2");
+    LedgerChild.Result ra;
+    LedgerChild.Result rb;
+    try {
+      ra = a.await();
+      rb = b.await();
+    } finally {
+      a.kill(); // no-ops once they have ended
+      b.kill();
+    }
+
+    for (LedgerChild.Result r : List.of(ra, rb)) {
+      assertThat(r.status()).as("%s", r).isZero();
+      assertThat(r.stderr()).as("%s", r).isEmpty();
+      assertThat(r.stdout()).as("%s", r).noneMatch(l -> l.startsWith("job failed: "));
+    }
+    LedgerDb db = LedgerDb.read(file, BALANCE);
+    assertThat(db.integrity()).isEqualTo("ok");
+    assertThat(db.transferIds()).hasSize(600);
+    assertThat(db.begun()).isEqualTo(600);
+    assertThat(db.total()).isEqualTo(ACCOUNTS * BALANCE);
+    assertThat(db.halfApplied()).isZero();
+  }
+}
