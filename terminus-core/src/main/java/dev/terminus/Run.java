@@ -44,7 +44,7 @@ final class Run implements Watchdog.Target {
   }
 
   /** Status when the deadline passes and no non-zero status was requested. */
-  static final int DEADLINE_EXCEEDED = 124;
+  static final int DEADLINE_EXCEEDED = Exit.DEADLINE_EXCEEDED;
 
   /**
    * How long a request made by a worker thread waits before it interrupts the main thread, so that

@@ -50,7 +50,7 @@ public final class Runner {
   public void run(String[] args, MainBody main) {
     Settings settings = settingsOrNull(args, main);
     if (settings == null) {
-      Runtimes.REAL.exit(CONFIG_ERROR);
+      Runtimes.REAL.exit(Exit.CONFIG_ERROR);
     }
     Run run = Run.open(false, settings);
     if (run == null) {
@@ -74,7 +74,7 @@ public final class Runner {
   public int call(String[] args, MainBody main) {
     Settings settings = settingsOrNull(args, main);
     if (settings == null) {
-      return CONFIG_ERROR;
+      return Exit.CONFIG_ERROR;
     }
     Run run = Run.open(true, settings);
     try {
@@ -84,8 +84,6 @@ public final class Runner {
       run.close();
     }
   }
-
-  private static final int CONFIG_ERROR = 78; // EX_CONFIG
 
   private Settings settingsOrNull(String[] args, MainBody main) {
     if (args == null) {
