@@ -860,6 +860,16 @@ final class Run implements Watchdog.Target {
         // The request has left its thread: it can no longer be withdrawn, so main need not wait.
         Run c = activeCall;
         Run r = c != null && CALL_SCOPE.get() == c ? c : process;
+        if (r != null && r.mode == Mode.PROCESS && !(e instanceof ExitException.Foreign)) {
+          // A thread outside the active call, in a process with no runner: as without any runner,
+          // the uncaught exit ends the process with its status.
+          ExitException exit = (ExitException) e;
+          if (exit.message() != null) {
+            System.err.println(exit.message());
+          }
+          standaloneStatus = exit.status();
+          Runtimes.REAL.exit(exit.status());
+        }
         if (r != null) {
           r.nudge();
         }

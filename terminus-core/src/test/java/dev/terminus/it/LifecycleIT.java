@@ -117,6 +117,20 @@ class LifecycleIT {
   }
 
   @Test
+  void fiftyRequestsRacingOneSignalStopOnceWithCleanupOnceAndNeverForce(@TempDir Path dir)
+      throws IOException {
+    for (int seed = 1; seed <= 10; seed++) {
+      Path marks = dir.resolve("marks-" + seed);
+      Result r = Child.run(LifecycleScenarios.class, "race-with-signal", marks.toString(), "" + seed);
+      assertThat(Files.readAllLines(marks)).as("seed " + seed).containsExactly("cleanup");
+      assertThat(r.stderr()).as("seed " + seed).doesNotContain("forced");
+      List<Integer> allowed = new ArrayList<>(java.util.stream.IntStream.rangeClosed(1, 50).boxed().toList());
+      allowed.add(143);
+      assertThat(r.status()).as("seed " + seed + ": a request's status or the signal's").isIn(allowed);
+    }
+  }
+
+  @Test
   void workerThatWithdrawsItsOwnRequestLetsMainCarryOn() {
     for (int run = 0; run < 3; run++) {
       Result r = Child.run(LifecycleScenarios.class, "worker-withdraws");

@@ -288,6 +288,48 @@ public final class LifecycleScenarios {
       });
       say("call returned " + st);
     });
+    // Fifty threads request exits while a SIGTERM arrives: one stop, cleanup once, never forced.
+    scenario("race-with-signal", a -> Terminus.run(a, x -> {
+      Path marks = Path.of(x[1]);
+      Terminus.atExit("mark", () -> Files.writeString(marks, "cleanup\n",
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND));
+      CountDownLatch go = new CountDownLatch(1);
+      java.util.Random random = new java.util.Random(Long.parseLong(x[2]));
+      for (int k = 1; k <= 50; k++) {
+        int status = k;
+        int jitter = random.nextInt(200);
+        new Thread(() -> {
+          try {
+            go.await();
+          } catch (InterruptedException e) {
+            return;
+          }
+          for (int i = 0; i < jitter; i++) {
+            Thread.onSpinWait();
+          }
+          throw Exit.now(status);
+        }).start();
+      }
+      int jitter = random.nextInt(200);
+      new Thread(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int i = 0; i < jitter; i++) {
+          Thread.onSpinWait();
+        }
+        try {
+          new ProcessBuilder("kill", "-s", "TERM", "--", Long.toString(ProcessHandle.current().pid()))
+              .start();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }).start();
+      go.countDown();
+      awaitInterrupt("by the first request");
+    }));
     // The ready line comes after handlers exist.
     scenario("sleeper", a -> Terminus.run(a, x -> {
       Terminus.atExit("t", () -> say("atExit t"));
