@@ -25,11 +25,18 @@ final class LineBuffer extends OutputStream {
     this.out = out;
   }
 
-  /** Replaces System.out with a line-buffered stream and System.in with one that flushes it. */
+  /**
+   * Replaces System.out with a line-buffered stream and System.in with one that flushes it,
+   * unless {@code terminus.stdout} is {@code jdk}. The runner has already refused a malformed
+   * value.
+   */
   static void install() {
-    String mode = System.getProperty("terminus.stdout", System.getenv("TERMINUS_STDOUT"));
-    if ("jdk".equalsIgnoreCase(mode)) {
-      return;
+    try {
+      if (!Settings.lineBufferedStdout()) {
+        return;
+      }
+    } catch (IllegalArgumentException e) {
+      // set to a bad value since the runner checked it: keep the default
     }
     PrintStream original = System.out;
     PrintStream buffered = new PrintStream(new LineBuffer(original), false, charset());
