@@ -13,15 +13,18 @@ import java.nio.charset.Charset;
  * from {@code System.in}, or the exit. So text printed without a newline reaches stdout after
  * {@link Exit#now} (the runner flushes) but not after {@link Exit#halt}, which flushes nothing.
  *
+ * <p>A failed write (the reader of a pipe is gone) makes {@code checkError()} of the replaced
+ * {@code System.out} true, as it would be on the JDK's stream, so a loop that watches it ends.
+ *
  * <p>The JDK's own {@code System.out} flushes on every {@code print}; {@code terminus.stdout=jdk}
- * keeps it.
+ * keeps it. Safe for concurrent use.
  */
 final class LineBuffer extends OutputStream {
   private final OutputStream out;
   private final byte[] buf = new byte[8192];
   private int count; // guarded by this
 
-  private LineBuffer(OutputStream out) {
+  LineBuffer(OutputStream out) {
     this.out = out;
   }
 
@@ -92,6 +95,7 @@ final class LineBuffer extends OutputStream {
         drain();
         if (len >= buf.length) {
           out.write(b, off, len);
+          checkOut();
           return;
         }
       }
@@ -101,10 +105,11 @@ final class LineBuffer extends OutputStream {
     }
     drain();
     out.write(b, off, lastNewline + 1 - off);
-    out.flush();
+    flushOut();
     int rest = off + len - lastNewline - 1;
     if (rest >= buf.length) {
       out.write(b, lastNewline + 1, rest);
+      checkOut();
     } else {
       System.arraycopy(b, lastNewline + 1, buf, 0, rest);
       count = rest;
@@ -115,17 +120,37 @@ final class LineBuffer extends OutputStream {
     if (count > 0) {
       out.write(buf, 0, count);
       count = 0;
+      checkOut();
     }
   }
 
   @Override
   public synchronized void flush() throws IOException {
     drain();
-    out.flush();
+    flushOut();
   }
 
   @Override
   public void close() throws IOException {
     flush();
+  }
+
+  private void flushOut() throws IOException {
+    if (out instanceof PrintStream) {
+      checkOut(); // checkError() flushes
+    } else {
+      out.flush();
+    }
+  }
+
+  /**
+   * Passes on a failure of the stream beneath: a {@code PrintStream} (the JDK's {@code System.out})
+   * swallows its {@code IOException}, so the one that wraps this buffer would never learn of it.
+   * {@code checkError()} flushes that stream first, as its own autoflush would.
+   */
+  private void checkOut() throws IOException {
+    if (out instanceof PrintStream && ((PrintStream) out).checkError()) {
+      throw new IOException("standard output failed");
+    }
   }
 }
