@@ -29,7 +29,7 @@ class LineBufferErrorTest {
 
   private static PrintStream buffered(OutputStream beneath) {
     return new PrintStream(
-        new LineBuffer(beneath), false, StandardCharsets.UTF_8);
+        new LineBuffer(beneath, LineBuffer.NOT_TERMINAL), false, StandardCharsets.UTF_8);
   }
 
   @Test

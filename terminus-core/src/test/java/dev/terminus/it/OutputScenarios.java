@@ -1,9 +1,13 @@
 package dev.terminus.it;
 
 import dev.terminus.Terminus;
+import java.util.Scanner;
 
 /** Programs for OutputIT: {@code java OutputScenarios NAME}. */
 public final class OutputScenarios {
+  /** Made before Terminus.run, as a program's static field would be: it reads the JDK's stdin. */
+  private static final Scanner EARLY_SCANNER = new Scanner(System.in);
+
   private static final ScenarioRegistry ALL = new ScenarioRegistry();
 
   static {
@@ -16,6 +20,16 @@ public final class OutputScenarios {
       }
       System.err.println(System.out.checkError()
           ? "checkError true" : "checkError still false after " + lines + " lines");
+    }));
+    ALL.add("prompt-early-scanner", a -> Terminus.run(a, x -> {
+      System.out.print("Name? ");
+      String name = EARLY_SCANNER.nextLine();
+      System.out.println("Hello, " + name);
+    }));
+    ALL.add("prompt-console", a -> Terminus.run(a, x -> {
+      System.out.print("Name? ");
+      String name = System.console().readLine();
+      System.out.println("Hello, " + name);
     }));
   }
 
