@@ -10,17 +10,24 @@ import java.util.regex.Pattern;
 final class Durations {
   private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");
 
+  /**
+   * The longest duration Terminus accepts: {@link Long#MAX_VALUE} nanoseconds, about 292 years.
+   * Deadlines are kept as {@code System.nanoTime()} values, so a longer one cannot be honoured.
+   */
+  static final Duration MAX = Duration.ofNanos(Long.MAX_VALUE);
+
   private Durations() {}
 
   /**
    * Parses {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h} or an ISO-8601 duration such as
-   * {@code PT30S}; the result is positive.
+   * {@code PT30S}; the result is positive and at most {@link #MAX}.
    *
-   * @throws IllegalArgumentException naming the value and the accepted forms
+   * @throws IllegalArgumentException naming the value and the accepted forms, or the maximum
    */
   static Duration parse(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     Duration d = null;
+    boolean tooLong = false;
     Matcher m = SIMPLE.matcher(t);
     try {
       if (m.matches()) {
@@ -39,17 +46,29 @@ final class Durations {
             d = Duration.ofHours(n);
             break;
         }
-      } else if (t.startsWith("pt") || t.startsWith("p")) {
+      } else if (t.startsWith("p")) {
         d = Duration.parse(t.toUpperCase(Locale.ROOT));
       }
-    } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) {
-      d = null;
+    } catch (NumberFormatException | ArithmeticException e) {
+      tooLong = m.matches(); // only digits and a unit: a number too big for a long
+    } catch (DateTimeParseException e) {
+      tooLong = e.getCause() instanceof ArithmeticException;
+    }
+    if (tooLong || d != null && d.compareTo(MAX) > 0) {
+      throw new IllegalArgumentException(
+          "'" + text + "' is longer than the maximum, " + Long.MAX_VALUE
+              + " nanoseconds (about 292 years)");
     }
     if (d == null || d.isZero() || d.isNegative()) {
       throw new IllegalArgumentException(
           "'" + text + "' is not a positive duration (write it as 500ms, 10s, 2m or 1h)");
     }
     return d;
+  }
+
+  /** {@code d}, or {@link #MAX} if it is longer: for durations a program passes in code. */
+  static Duration atMostMax(Duration d) {
+    return d.compareTo(MAX) > 0 ? MAX : d;
   }
 
   static String format(Duration d) {

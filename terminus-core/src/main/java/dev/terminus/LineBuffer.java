@@ -1,5 +1,7 @@
 package dev.terminus;
 
+import java.io.Console;
+import java.io.File;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,31 +10,59 @@ import java.io.PrintStream;
 import java.nio.charset.Charset;
 
 /**
- * Line-buffered standard output for {@link Terminus#run}, as C's stdio and Python give a program:
- * each complete line is written at once, a partial line waits for its newline, a flush, a read
- * from {@code System.in}, or the exit. So text printed without a newline reaches stdout after
- * {@link Exit#now} (the runner flushes) but not after {@link Exit#halt}, which flushes nothing.
+ * Line-buffered standard output for {@link Terminus#run}. On a pipe or a file each complete line is
+ * written at once, and a partial line waits for its newline, a flush, a read from {@code
+ * System.in}, 8 KiB more output, or the exit. So text printed without a newline reaches stdout
+ * after {@link Exit#now} (the runner flushes) but not after {@link Exit#halt}, which flushes
+ * nothing.
+ *
+ * <p>On a terminal every write goes through at once, as the JDK's own stream does: a prompt must
+ * show however the program reads its answer, and reads through {@code System.console()} or
+ * through a reader made from {@code System.in} before the runner started cannot be seen here.
+ * Whether stdout is a terminal is decided once, when a partial line is first written.
+ *
+ * <p>A failed write (the reader of a pipe is gone) makes {@code checkError()} of the replaced
+ * {@code System.out} true, as it would be on the JDK's stream, so a loop that watches it ends.
  *
  * <p>The JDK's own {@code System.out} flushes on every {@code print}; {@code terminus.stdout=jdk}
- * keeps it.
+ * keeps it. Safe for concurrent use.
  */
 final class LineBuffer extends OutputStream {
+  static final int UNKNOWN = 0;
+  static final int TERMINAL = 1;
+  static final int NOT_TERMINAL = 2;
+
   private final OutputStream out;
   private final byte[] buf = new byte[8192];
   private int count; // guarded by this
+  /** Whether stdout is a terminal; UNKNOWN until a partial line first needs the answer. */
+  private int terminal; // guarded by this
 
   private LineBuffer(OutputStream out) {
-    this.out = out;
+    this(out, NOT_TERMINAL);
   }
 
-  /** Replaces System.out with a line-buffered stream and System.in with one that flushes it. */
+  /** A buffer over {@code out}; {@code terminal} is TERMINAL, NOT_TERMINAL or UNKNOWN. */
+  LineBuffer(OutputStream out, int terminal) {
+    this.out = out;
+    this.terminal = terminal;
+  }
+
+  /**
+   * Replaces System.out with a line-buffered stream and System.in with one that flushes it,
+   * unless {@code terminus.stdout} is {@code jdk}. The runner has already refused a malformed
+   * value.
+   */
   static void install() {
-    String mode = System.getProperty("terminus.stdout", System.getenv("TERMINUS_STDOUT"));
-    if ("jdk".equalsIgnoreCase(mode)) {
-      return;
+    try {
+      if (!Settings.lineBufferedStdout()) {
+        return;
+      }
+    } catch (IllegalArgumentException e) {
+      // set to a bad value since the runner checked it: keep the default
     }
     PrintStream original = System.out;
-    PrintStream buffered = new PrintStream(new LineBuffer(original), false, charset());
+    PrintStream buffered = new PrintStream(new LineBuffer(original, UNKNOWN), false, charset());
     System.setOut(buffered);
     InputStream in = System.in;
     System.setIn(
@@ -66,7 +96,7 @@ final class LineBuffer extends OutputStream {
       drain();
     }
     buf[count++] = (byte) b;
-    if (b == '\n') {
+    if (b == '\n' || onTerminal()) {
       flush();
     }
   }
@@ -80,11 +110,18 @@ final class LineBuffer extends OutputStream {
         break;
       }
     }
+    if (len > 0 && lastNewline < off + len - 1 && onTerminal()) {
+      drain();
+      out.write(b, off, len);
+      flushOut();
+      return;
+    }
     if (lastNewline < 0) {
       if (len > buf.length - count) {
         drain();
         if (len >= buf.length) {
           out.write(b, off, len);
+          checkOut();
           return;
         }
       }
@@ -94,10 +131,11 @@ final class LineBuffer extends OutputStream {
     }
     drain();
     out.write(b, off, lastNewline + 1 - off);
-    out.flush();
+    flushOut();
     int rest = off + len - lastNewline - 1;
     if (rest >= buf.length) {
       out.write(b, lastNewline + 1, rest);
+      checkOut();
     } else {
       System.arraycopy(b, lastNewline + 1, buf, 0, rest);
       count = rest;
@@ -108,17 +146,72 @@ final class LineBuffer extends OutputStream {
     if (count > 0) {
       out.write(buf, 0, count);
       count = 0;
+      checkOut();
     }
   }
 
   @Override
   public synchronized void flush() throws IOException {
     drain();
-    out.flush();
+    flushOut();
   }
 
   @Override
   public void close() throws IOException {
     flush();
+  }
+
+  private void flushOut() throws IOException {
+    if (out instanceof PrintStream) {
+      checkOut(); // checkError() flushes
+    } else {
+      out.flush();
+    }
+  }
+
+  /**
+   * Passes on a failure of the stream beneath: a {@code PrintStream} (the JDK's {@code System.out})
+   * swallows its {@code IOException}, so the one that wraps this buffer would never learn of it.
+   * {@code checkError()} flushes that stream first, as its own autoflush would.
+   */
+  private void checkOut() throws IOException {
+    if (out instanceof PrintStream && ((PrintStream) out).checkError()) {
+      throw new IOException("standard output failed");
+    }
+  }
+
+  private boolean onTerminal() {
+    if (terminal == UNKNOWN) {
+      terminal = stdoutIsTerminal() ? TERMINAL : NOT_TERMINAL;
+    }
+    return terminal == TERMINAL;
+  }
+
+  /**
+   * Whether file descriptor 1 is a terminal. On Linux, where {@code /proc/self/fd/1} names it,
+   * this costs one system call; elsewhere it asks the JVM's console, which on JDK 21 and earlier
+   * exists only when stdin and stdout both are terminals.
+   */
+  private static boolean stdoutIsTerminal() {
+    try {
+      File fds = new File("/proc/self/fd");
+      if (fds.isDirectory()) {
+        String target = new File(fds, "1").getCanonicalPath();
+        return target.startsWith("/dev/pts/")
+            || target.startsWith("/dev/tty")
+            || target.equals("/dev/console");
+      }
+      Console console = System.console();
+      if (console == null) {
+        return false;
+      }
+      try { // JDK 22 and later return a console for redirected streams too
+        return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+      } catch (ReflectiveOperationException e) {
+        return true;
+      }
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 }

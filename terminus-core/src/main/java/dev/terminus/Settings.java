@@ -1,16 +1,21 @@
 package dev.terminus;
 
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * A runner's resolved configuration: the builder's values, overridden by system properties, then
  * by environment variables, so an operator can change a deployed program without rebuilding it.
- * Immutable.
+ * Values are trimmed, an empty or blank one counts as unset, and a malformed one is refused with
+ * the name of the variable or property it came from. Immutable.
  */
 final class Settings {
   static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
@@ -51,9 +56,9 @@ final class Settings {
   }
 
   /**
-   * Resolves the settings.
+   * Resolves the settings from the builder's values, the system properties and the environment.
    *
-   * @throws IllegalArgumentException naming the property or variable and the bad value
+   * @throws IllegalArgumentException naming the variable or property in force and its bad value
    */
   static Settings resolve(
       String name,
@@ -63,76 +68,65 @@ final class Settings {
       List<Map.Entry<Class<? extends Throwable>, Integer>> mappings,
       Duration threadsReportAfter,
       boolean exitOnMainReturn) {
-    String n = resolveName(name);
-    Duration d = deadline != null ? deadline : DEFAULT_DEADLINE;
-    String dt = setting("terminus.deadline", "TERMINUS_DEADLINE");
+    return resolve(
+        name, deadline, signals, raise, mappings, threadsReportAfter, exitOnMainReturn,
+        System.getenv(), System.getProperties());
+  }
+
+  /** {@link #resolve} with the environment and the properties given, for tests. */
+  static Settings resolve(
+      String name,
+      Duration deadline,
+      Map<String, Integer> signals,
+      boolean raise,
+      List<Map.Entry<Class<? extends Throwable>, Integer>> mappings,
+      Duration threadsReportAfter,
+      boolean exitOnMainReturn,
+      Map<String, String> env,
+      Properties props) {
+    String n = resolveName(name, env, props);
+    Duration d = deadline != null ? Durations.atMostMax(deadline) : DEFAULT_DEADLINE;
+    Found dt = find("terminus.deadline", "TERMINUS_DEADLINE", env, props);
     if (dt != null) {
       try {
-        d = Durations.parse(dt);
+        d = Durations.parse(dt.value);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            source("terminus.deadline", "TERMINUS_DEADLINE") + ": " + e.getMessage());
+        throw dt.error(e.getMessage());
       }
     }
     Map<String, Integer> s = signals;
-    String st = setting("terminus.signals", "TERMINUS_SIGNALS");
+    Found st = find("terminus.signals", "TERMINUS_SIGNALS", env, props);
     if (st != null) {
       try {
-        s = parseSignals(st);
+        s = parseSignals(st.value);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            source("terminus.signals", "TERMINUS_SIGNALS") + ": " + e.getMessage());
+        throw st.error(e.getMessage());
       }
     }
     boolean r = raise;
-    String se = setting("terminus.signal-exit", "TERMINUS_SIGNAL_EXIT");
+    Found se = find("terminus.signal-exit", "TERMINUS_SIGNAL_EXIT", env, props);
     if (se != null) {
-      switch (se.trim().toLowerCase(Locale.ROOT)) {
-        case "raise":
-          r = true;
-          break;
-        case "status":
-          r = false;
-          break;
-        default:
-          throw new IllegalArgumentException(
-              source("terminus.signal-exit", "TERMINUS_SIGNAL_EXIT")
-                  + ": '"
-                  + se
-                  + "' is neither 'raise' nor 'status'");
-      }
+      r = se.choose("raise", "status");
     }
-    Duration tr = threadsReportAfter != null ? threadsReportAfter : DEFAULT_THREADS_REPORT_AFTER;
-    String trt = setting("terminus.threads-report-after", "TERMINUS_THREADS_REPORT_AFTER");
+    Duration tr =
+        threadsReportAfter != null
+            ? Durations.atMostMax(threadsReportAfter)
+            : DEFAULT_THREADS_REPORT_AFTER;
+    Found trt = find("terminus.threads-report-after", "TERMINUS_THREADS_REPORT_AFTER", env, props);
     if (trt != null) {
       try {
-        tr = Durations.parse(trt);
+        tr = Durations.parse(trt.value);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            source("terminus.threads-report-after", "TERMINUS_THREADS_REPORT_AFTER") + ": "
-                + e.getMessage());
+        throw trt.error(e.getMessage());
       }
     }
     boolean exit = exitOnMainReturn;
-    String mr = setting("terminus.main-return", "TERMINUS_MAIN_RETURN");
+    Found mr = find("terminus.main-return", "TERMINUS_MAIN_RETURN", env, props);
     if (mr != null) {
-      switch (mr.trim().toLowerCase(Locale.ROOT)) {
-        case "wait":
-          exit = false;
-          break;
-        case "exit":
-          exit = true;
-          break;
-        default:
-          throw new IllegalArgumentException(
-              source("terminus.main-return", "TERMINUS_MAIN_RETURN") + ": '" + mr
-                  + "' is neither 'wait' nor 'exit'");
-      }
+      exit = !mr.choose("wait", "exit");
     }
-    String report = setting("terminus.report", "TERMINUS_REPORT");
-    if (report != null && report.isBlank()) {
-      report = null;
-    }
+    String report = report(find("terminus.report", "TERMINUS_REPORT", env, props));
+    lineBufferedStdout(env, props); // refused here, before the body; LineBuffer reads it again
     return new Settings(n, d, s, r, mappings, report, tr, exit);
   }
 
@@ -144,15 +138,27 @@ final class Settings {
     return m;
   }
 
-  /** Parses {@code INT,TERM=0,HUP} or {@code none}. */
+  /**
+   * Parses {@code INT,TERM=0,HUP} or {@code none}.
+   *
+   * @throws IllegalArgumentException for an empty list, an empty item, an unknown signal or a bad
+   *     status
+   */
   static Map<String, Integer> parseSignals(String text) {
     Map<String, Integer> m = new LinkedHashMap<>();
     String t = text.trim();
-    if (t.equalsIgnoreCase("none") || t.isEmpty()) {
+    if (t.equalsIgnoreCase("none")) {
       return m;
     }
-    for (String part : t.split(",")) {
+    if (t.isEmpty()) {
+      throw new IllegalArgumentException("no signal named (write INT,TERM,HUP, or none)");
+    }
+    for (String part : t.split(",", -1)) {
       String p = part.trim();
+      if (p.isEmpty()) {
+        throw new IllegalArgumentException(
+            "'" + t + "' has an empty item (write INT,TERM,HUP, or none)");
+      }
       int eq = p.indexOf('=');
       String sig = Signals.canonical(eq < 0 ? p : p.substring(0, eq));
       int status = 128 + Signals.number(sig);
@@ -176,10 +182,11 @@ final class Settings {
 
   /** The deadline as configured outside a runner, for checks made before one runs. */
   static Duration configuredDeadline() {
-    String dt = setting("terminus.deadline", "TERMINUS_DEADLINE");
+    Found dt =
+        find("terminus.deadline", "TERMINUS_DEADLINE", System.getenv(), System.getProperties());
     if (dt != null) {
       try {
-        return Durations.parse(dt);
+        return Durations.parse(dt.value);
       } catch (IllegalArgumentException e) {
         // reported when the runner starts
       }
@@ -187,30 +194,115 @@ final class Settings {
     return DEFAULT_DEADLINE;
   }
 
-  /** The report destination, for stops that run without a runner. */
+  /**
+   * The report destination, for stops that run without a runner; a bad one is said on stderr
+   * (there is no runner to refuse to start) and no report is written.
+   */
   static String configuredReport() {
-    return setting("terminus.report", "TERMINUS_REPORT");
-  }
-
-  private static String setting(String property, String variable) {
-    String v = System.getProperty(property);
-    if (v == null) {
-      v = System.getenv(variable);
+    try {
+      return report(
+          find("terminus.report", "TERMINUS_REPORT", System.getenv(), System.getProperties()));
+    } catch (IllegalArgumentException e) {
+      Runtimes.writeStderr(resolveName(null) + ": " + e.getMessage());
+      return null;
     }
-    return v;
   }
 
-  private static String source(String property, String variable) {
-    return System.getProperty(property) != null ? "system property " + property : variable;
+  /**
+   * Whether {@code System.out} is line-buffered under a runner: {@code terminus.stdout} is {@code
+   * line} (the default) or {@code jdk}.
+   *
+   * @throws IllegalArgumentException naming the variable or property in force and its bad value
+   */
+  static boolean lineBufferedStdout() {
+    return lineBufferedStdout(System.getenv(), System.getProperties());
+  }
+
+  static boolean lineBufferedStdout(Map<String, String> env, Properties props) {
+    Found f = find("terminus.stdout", "TERMINUS_STDOUT", env, props);
+    return f == null || f.choose("line", "jdk");
+  }
+
+  /** {@code null} (no report), {@code stderr}, or a path that can name a file. */
+  private static String report(Found f) {
+    if (f == null) {
+      return null;
+    }
+    if (f.value.equalsIgnoreCase("stderr")) {
+      return "stderr";
+    }
+    Path p;
+    try {
+      p = Path.of(f.value);
+    } catch (IllegalArgumentException e) { // InvalidPathException, named here only when thrown
+      throw f.error("'" + f.value + "' is not a file path: " + e.getMessage());
+    }
+    if (p.getFileName() == null
+        || f.value.endsWith("/")
+        || f.value.endsWith(File.separator)
+        || Files.isDirectory(p)) {
+      throw f.error(
+          "'" + f.value + "' names a directory, not a file (write a file path such as"
+              + " stop.json, or stderr)");
+    }
+    return f.value;
+  }
+
+  /**
+   * A setting found in the environment or the system properties. The environment variable wins
+   * over the property; a value is trimmed, and an empty or blank one counts as unset.
+   */
+  private static final class Found {
+    final String value;
+    /** The variable's name, or "system property " and the property's name. */
+    final String source;
+
+    Found(String value, String source) {
+      this.value = value;
+      this.source = source;
+    }
+
+    IllegalArgumentException error(String problem) {
+      return new IllegalArgumentException(source + ": " + problem);
+    }
+
+    /** True for {@code yes}, false for {@code no}, ignoring case; anything else is refused. */
+    boolean choose(String yes, String no) {
+      String v = value.toLowerCase(Locale.ROOT);
+      if (v.equals(yes)) {
+        return true;
+      }
+      if (v.equals(no)) {
+        return false;
+      }
+      throw error("'" + value + "' is neither '" + yes + "' nor '" + no + "'");
+    }
+  }
+
+  private static Found find(
+      String property, String variable, Map<String, String> env, Properties props) {
+    String v = env.get(variable);
+    if (v != null && !v.isBlank()) {
+      return new Found(v.trim(), variable);
+    }
+    v = props.getProperty(property);
+    if (v != null && !v.isBlank()) {
+      return new Found(v.trim(), "system property " + property);
+    }
+    return null;
   }
 
   /** The program's name for messages: {@code terminus.name}, else the builder's, else derived. */
   static String resolveName(String builderName) {
-    String n = setting("terminus.name", "TERMINUS_NAME");
-    if (n == null) {
-      n = builderName != null ? builderName : programName();
+    return resolveName(builderName, System.getenv(), System.getProperties());
+  }
+
+  private static String resolveName(String builderName, Map<String, String> env, Properties props) {
+    Found n = find("terminus.name", "TERMINUS_NAME", env, props);
+    if (n != null) {
+      return n.value;
     }
-    return n;
+    return builderName != null ? builderName : programName();
   }
 
   /** The simple name of the main class, or the jar's name without {@code .jar}. */

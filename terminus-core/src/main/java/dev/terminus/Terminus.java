@@ -36,10 +36,11 @@ import java.util.Objects;
  * JSON).
  *
  * <p>Configuration comes from the {@link #builder()}, then system properties, then environment
- * variables (later ones win): {@code terminus.deadline} / {@code TERMINUS_DEADLINE} (a duration
- * such as {@code 500ms}, {@code 10s}, {@code 2m}), {@code terminus.signals} / {@code
- * TERMINUS_SIGNALS} (for example {@code INT,TERM=0,HUP} or {@code none}), {@code
- * terminus.signal-exit} / {@code TERMINUS_SIGNAL_EXIT} ({@code raise} or {@code status}), and
+ * variables (later ones win, so a variable overrides a property; a blank value counts as unset):
+ * {@code terminus.deadline} / {@code TERMINUS_DEADLINE} (a duration such as {@code 500ms}, {@code
+ * 10s}, {@code 2m}), {@code terminus.signals} / {@code TERMINUS_SIGNALS} (for example {@code
+ * INT,TERM=0,HUP} or {@code none}), {@code terminus.signal-exit} / {@code TERMINUS_SIGNAL_EXIT}
+ * ({@code raise} or {@code status}), and
  * {@code terminus.name} / {@code TERMINUS_NAME} (the program's name in messages). A malformed
  * value is reported on stderr and the program exits with 78 ({@code EX_CONFIG}) before its body
  * runs.
