@@ -69,10 +69,7 @@ public final class Child implements AutoCloseable {
     }
     cmd.addAll(command);
     ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().remove("TERMINUS_DEADLINE");
-    pb.environment().remove("TERMINUS_SIGNALS");
-    pb.environment().remove("TERMINUS_SIGNAL_EXIT");
-    pb.environment().remove("TERMINUS_NAME");
+    pb.environment().keySet().removeIf(k -> k.startsWith("TERMINUS_")); // only what a test sets
     pb.environment().putAll(env);
     if (dir != null) {
       pb.directory(dir.toFile());
