@@ -90,12 +90,31 @@ final class Run implements Watchdog.Target {
     return p;
   }
 
+  /**
+   * Null while nothing is pending in the process and no call is active, so that {@link
+   * Exit#checkpoint()} costs one volatile read; else the process's request, or {@link
+   * #CALL_ACTIVE}. Recomputed under {@link #PUBLISH} after every transition that may change it.
+   */
+  private static volatile Object hot;
+
+  private static final Object CALL_ACTIVE = new Object();
+  private static final Object PUBLISH = new Object();
+
+  private static void publish() {
+    synchronized (PUBLISH) {
+      Run p = process;
+      hot = activeCall != null ? CALL_ACTIVE : p == null ? null : p.lifecycle.pending();
+    }
+  }
+
   /** The request pending for the current thread, or null: {@link Exit#checkpoint()}'s read. */
   static ExitException pending() {
-    Run c = activeCall;
-    if (c == null) {
-      Run p = process;
-      return p == null ? null : p.lifecycle.pending();
+    Object h = hot;
+    if (h == null) {
+      return null;
+    }
+    if (h instanceof ExitException) {
+      return (ExitException) h;
     }
     return current().lifecycle.pending();
   }
@@ -187,6 +206,7 @@ final class Run implements Watchdog.Target {
         r.phasesAtStart = Plan.phaseCount();
         CALL_SCOPE.set(r);
         activeCall = r;
+        publish();
       } else {
         r = process();
         r.mode = Mode.RUN;
@@ -226,6 +246,7 @@ final class Run implements Watchdog.Target {
       CALL_SCOPE.remove();
       activeCall = null;
       active = null;
+      publish();
       if (Thread.currentThread() == main) {
         Thread.interrupted();
       }
@@ -266,6 +287,7 @@ final class Run implements Watchdog.Target {
   static <E extends ExitException> E request(E e) {
     Run r = current();
     if (r.lifecycle.request(e)) {
+      publish();
       Events.exitRequested(e);
       r.onRequested(e, false);
     }
@@ -297,6 +319,7 @@ final class Run implements Watchdog.Target {
     Run c = activeCall;
     Run r = c != null && c.lifecycle.state().request == original ? c : process();
     if (r.lifecycle.withdraw(original)) {
+      publish();
       if (r.nudgeFor == original) {
         r.nudgeFor = null;
       }
@@ -346,7 +369,9 @@ final class Run implements Watchdog.Target {
 
   private void onSignal(StopSignal sig) {
     SignalExit request = new SignalExit(sig, statusFor(sig), null);
-    switch (lifecycle.signal(request, System.nanoTime())) {
+    Lifecycle.SignalOutcome outcome = lifecycle.signal(request, System.nanoTime());
+    publish();
+    switch (outcome) {
       case REQUESTED:
         Events.exitRequested(request);
         onRequested(request, true);
@@ -627,7 +652,9 @@ final class Run implements Watchdog.Target {
     exitCaller = caller;
     Thread m = main;
     boolean runnerCanDrive = mode == Mode.RUN && m != null && m.isAlive() && m != caller;
-    switch (lifecycle.jvmExit(new ExitException.Foreign(null), runnerCanDrive)) {
+    Lifecycle.JvmExit what = lifecycle.jvmExit(new ExitException.Foreign(null), runnerCanDrive);
+    publish();
+    switch (what) {
       case OWN:
         afterOwnExit();
         return;

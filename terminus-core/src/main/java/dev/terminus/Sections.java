@@ -6,18 +6,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The bookkeeping of critical sections: how many are open in one run, how deep each thread is,
- * and the interrupts held back until a thread leaves its last section.
+ * The bookkeeping of critical sections: how deep each thread is, in which run, and the interrupts
+ * held back until a thread leaves its last section.
  *
- * <p>Design: each run (the process, or one {@link Terminus#call}) counts its open sections in
- * {@link #open}; the stop waits for that count to reach zero. Each thread has one {@link Depth}:
- * its nesting depth in the low bits and a {@link #DEFERRED} bit. {@link #interruptOutside}
- * interrupts a thread at once when its depth is zero and otherwise sets the bit with a
- * compare-and-set, which the thread's last {@code leave} turns into a self-interrupt; both sides
- * change the same atomic word, so an interrupt is never lost and never lands inside a section.
- * A thread that enters a section counts itself first and reads the request after, and a request
- * is published before its interrupt is attempted, so either the entry is refused or the interrupt
- * waits for the section.
+ * <p>Design: each thread has one {@link Depth}: its nesting depth in the low bits of one atomic word,
+ * plus a {@link #DEFERRED} bit, and the run ({@code Sections}) its sections belong to. Only the
+ * owner changes its depth, so entering and leaving touch no shared counter; a run's open sections
+ * are counted, when a stop needs them, by summing the depths of its threads. {@link
+ * #interruptOutside} interrupts a thread at once when its depth is zero and otherwise sets the bit
+ * with a compare-and-set, which the thread's last {@code leave} turns into a self-interrupt; both
+ * sides change the same atomic word, so an interrupt is never lost and never lands inside a
+ * section. A thread that enters a section counts itself first and reads the request after, and a
+ * request is published before its interrupt is attempted, so either the entry is refused or the
+ * interrupt waits for the section.
  *
  * <p>Safe for concurrent use.
  */
@@ -25,9 +26,11 @@ final class Sections {
   /** The bit of a thread's depth word that says an interrupt waits for its last section. */
   static final int DEFERRED = 1 << 30;
 
-  /** A thread's nesting depth, plus {@link #DEFERRED}. */
+  /** A thread's nesting depth, plus {@link #DEFERRED}, and the run of its open sections. */
   static final class Depth extends AtomicInteger {
     private static final long serialVersionUID = 1L;
+    /** Written by the owner before the increment that opens its first section. */
+    transient Sections scope;
   }
 
   private static final Map<Thread, Depth> DEPTHS = new WeakHashMap<>(); // guarded by DEPTHS
@@ -43,7 +46,6 @@ final class Sections {
         }
       };
 
-  private final AtomicInteger open = new AtomicInteger();
   /** Whether a thread waits for the sections to close; keeps leave() free of locks otherwise. */
   private volatile boolean awaited;
 
@@ -52,25 +54,31 @@ final class Sections {
   /** Counts a section entered by the current thread; returns its depth word for {@link #leave}. */
   Depth enter() {
     Depth d = MINE.get();
+    if ((d.get() & ~DEFERRED) == 0) {
+      d.scope = this;
+    }
     d.incrementAndGet();
-    open.incrementAndGet();
     return d;
   }
 
   /** Leaves a section entered with {@link #enter()} on the current thread. */
   void leave(Depth d) {
-    if (open.decrementAndGet() == 0 && awaited) {
-      synchronized (closed) {
-        closed.notifyAll();
+    int v = d.decrementAndGet();
+    if ((v & ~DEFERRED) == 0) {
+      if (v == DEFERRED && d.compareAndSet(DEFERRED, 0)) {
+        Thread.currentThread().interrupt(); // the interrupt that waited for this section
       }
-    }
-    if (d.decrementAndGet() == DEFERRED && d.compareAndSet(DEFERRED, 0)) {
-      Thread.currentThread().interrupt(); // the interrupt that waited for this section
+      if (awaited) {
+        synchronized (closed) {
+          closed.notifyAll();
+        }
+      }
     }
   }
 
+  /** The sections open in this run, on every thread. */
   int open() {
-    return open.get();
+    return openBesides(null);
   }
 
   /** How many sections {@code t} has open right now. */
@@ -125,9 +133,9 @@ final class Sections {
   }
 
   /**
-   * Waits until no section is open, not counting those of {@code except} (the thread that called
-   * {@code System.exit} from inside a section never leaves it), or until {@code nanos} have
-   * passed; returns whether none is open. Restores the interrupt flag if interrupted.
+   * Waits until no section of this run is open, not counting those of {@code except} (the thread
+   * that called {@code System.exit} from inside a section never leaves it), or until {@code nanos}
+   * have passed; returns whether none is open. Restores the interrupt flag if interrupted.
    */
   boolean awaitClosed(long nanos, Thread except) {
     if (openBesides(except) <= 0) {
@@ -144,8 +152,8 @@ final class Sections {
             return false;
           }
           try {
-            // Bounded slices: leave() notifies only when the count reaches zero, and the sections
-            // of the excluded thread keep it above zero.
+            // Bounded slices: a thread that leaves its last section notifies, but one that died
+            // inside a section or was never counted would not.
             TimeUnit.NANOSECONDS.timedWait(closed, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
           } catch (InterruptedException e) {
             interrupted = true;
@@ -161,7 +169,16 @@ final class Sections {
   }
 
   private int openBesides(Thread except) {
-    int n = open.get();
-    return except == null ? n : n - depth(except);
+    int n = 0;
+    synchronized (DEPTHS) {
+      for (Map.Entry<Thread, Depth> e : DEPTHS.entrySet()) {
+        Depth d = e.getValue();
+        int depth = d.get() & ~DEFERRED;
+        if (depth > 0 && d.scope == this && e.getKey() != except) {
+          n += depth;
+        }
+      }
+    }
+    return n;
   }
 }
