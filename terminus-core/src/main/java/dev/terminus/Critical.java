@@ -47,8 +47,9 @@ package dev.terminus;
  * <p>{@code javac -Xlint:try} warns that such a resource is never referenced in the body; {@code
  * @SuppressWarnings("try")} on the enclosing method says that is intended.
  *
- * <p>Entering and leaving cost a thread-local lookup, an atomic increment and decrement of a
- * counter of the thread's own, and a volatile read: about 1.3 times an atomic increment and decrement.
+ * <p>Entering and leaving cost a thread-local lookup, an atomic increment and decrement of the
+ * thread's own counter, and a volatile read: about 1.3 times a plain atomic increment and
+ * decrement.
  *
  * <p>Not safe for concurrent use: a section belongs to the thread that entered it. Sections may
  * nest and may be open on many threads at once.
