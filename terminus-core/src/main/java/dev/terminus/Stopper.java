@@ -36,26 +36,43 @@ final class Stopper {
     this.exitCaller = exitCaller;
   }
 
+  /** Runs every phase, then any task registered meanwhile, then ends its workers. */
   void run(Duration deadline) {
-    List<Phase> order = Plan.order();
-    // Tasks registered during the stop into a phase that already ran get another pass.
-    while (plan.size() > 0 || order != null) {
-      for (Phase phase : order != null ? order : Plan.order()) {
-        if (order != null && phase == Phase.DRAIN && sections.open() > 0) {
-          Report.Entry e = report.start(phase.name(), "critical sections");
-          boolean closed = sections.awaitClosed(Watchdog.nanos(deadline), exitCaller);
-          finish(e, closed ? "ok" : "timed out", null, null);
+    try {
+      List<Phase> order = Plan.order();
+      // Tasks registered during the stop into a phase that already ran get another pass.
+      while (plan.size() > 0 || order != null) {
+        for (Phase phase : order != null ? order : Plan.order()) {
+          runPhase(phase, deadline, order != null);
         }
-        if (phase.concurrent()) {
-          runConcurrently(phase, plan.takeAll(phase));
-        } else {
-          for (Plan.Task t = plan.pollLast(phase); t != null; t = plan.pollLast(phase)) {
-            await(start(t));
-          }
-        }
+        order = null;
       }
-      order = null;
+    } finally {
+      close();
     }
+  }
+
+  /**
+   * Runs one phase's tasks; at the start of {@link Phase#DRAIN}, when {@code drainSections}, first
+   * waits for the open critical sections.
+   */
+  void runPhase(Phase phase, Duration deadline, boolean drainSections) {
+    if (drainSections && phase == Phase.DRAIN && sections.open() > 0) {
+      Report.Entry e = report.start(phase.name(), "critical sections");
+      boolean closed = sections.awaitClosed(Watchdog.nanos(deadline), exitCaller);
+      finish(e, closed ? "ok" : "timed out", null, null);
+    }
+    if (phase.concurrent()) {
+      runConcurrently(phase, plan.takeAll(phase));
+    } else {
+      for (Plan.Task t = plan.pollLast(phase); t != null; t = plan.pollLast(phase)) {
+        await(start(t));
+      }
+    }
+  }
+
+  /** Ends the idle workers and waits for them, so nothing is left behind. */
+  void close() {
     for (Worker w : idle) {
       w.quit();
     }
