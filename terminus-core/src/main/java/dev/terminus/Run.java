@@ -1,7 +1,6 @@
 package dev.terminus;
 
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -227,11 +226,21 @@ final class Run implements Watchdog.Target {
           // Named as a string: touching the class would start java.util.logging in every program.
           TerminusLogManager.prepare();
         }
-        Set<StopSignal> wanted = EnumSet.noneOf(StopSignal.class);
+        // No EnumSet, Enum.valueOf or method reference here: each costs start time (reflection,
+        // a lambda bootstrap) in every program.
+        java.util.List<StopSignal> wanted = new java.util.ArrayList<>(3);
         for (String name : settings.signals.keySet()) {
-          wanted.add(StopSignal.valueOf(name));
+          wanted.add(StopSignal.parse(name));
         }
-        r.previousHandlers = r.jvm.handle(wanted, r::onSignal);
+        r.previousHandlers =
+            r.jvm.handle(
+                wanted,
+                new java.util.function.Consumer<StopSignal>() {
+                  @Override
+                  public void accept(StopSignal sig) {
+                    r.onSignal(sig);
+                  }
+                });
       }
       return r;
     }
