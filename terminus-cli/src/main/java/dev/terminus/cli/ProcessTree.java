@@ -85,6 +85,15 @@ public final class ProcessTree {
   }
 
   /**
+   * Adds a process found some other way (a test that knows an escapee's pid) to the members.
+   *
+   * @param pid a live process
+   */
+  synchronized void adopt(long pid) {
+    members.putIfAbsent(pid, startOf(pid));
+  }
+
+  /**
    * The members alive now (zombies count as ended).
    *
    * @return pids, the leader first if alive

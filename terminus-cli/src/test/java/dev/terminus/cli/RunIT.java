@@ -7,11 +7,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code terminus run} supervising real children: python3 scripts, shells, a process tree. */
 class RunIT {
   @TempDir Path dir;
+  @RegisterExtension final Procs procs = new Procs();
 
   @Test
   void timeoutStopsAPythonScriptWhoseFinallyRuns() throws Exception {
@@ -30,7 +32,7 @@ class RunIT {
                 + "    open('"
                 + marker
                 + "', 'w').write('cleaned up')\n");
-    Proc t = Proc.terminus(dir, "run", "--timeout", "1s", "--", "python3", py.toString());
+    Proc t = procs.terminus(dir, "run", "--timeout", "1s", "--", "python3", py.toString());
     int status = t.waitFor();
     assertThat(status).as(t.err()).isEqualTo(124);
     assertThat(marker).hasContent("cleaned up");
@@ -51,7 +53,7 @@ class RunIT {
                 + "    time.sleep(0.1)\n");
     Path report = dir.resolve("report.json");
     Proc t =
-        Proc.terminus(
+        procs.terminus(
             dir,
             "run",
             "-v",
@@ -94,7 +96,7 @@ class RunIT {
                 + "wait\n");
     Path report = dir.resolve("tree.json");
     Proc t =
-        Proc.terminus(
+        procs.terminus(
             dir,
             "run",
             "--timeout",
@@ -132,7 +134,7 @@ class RunIT {
                 + "        time.sleep(0.1)\n"
                 + "except KeyboardInterrupt:\n"
                 + "    print('caught KeyboardInterrupt', flush=True)\n");
-    Proc t = Proc.terminus(dir, "run", "--", "python3", py.toString());
+    Proc t = procs.terminus(dir, "run", "--", "python3", py.toString());
     t.awaitLine("ready");
     Proc.kill("INT", t.process.pid());
     t.awaitLine("caught KeyboardInterrupt");
@@ -151,7 +153,7 @@ class RunIT {
                 + "    time.sleep(0.1)\n");
     Path report = dir.resolve("term.json");
     Proc t =
-        Proc.terminus(
+        procs.terminus(
             dir, "run", "--report", report.toString(), "--", "python3", py.toString());
     t.awaitLine("ready");
     Proc.kill("TERM", t.process.pid());
@@ -174,7 +176,7 @@ class RunIT {
                 + "    time.sleep(0.1)\n");
     Path report = dir.resolve("outside.json");
     Proc t =
-        Proc.terminus(
+        procs.terminus(
             dir, "run", "-v", "--report", report.toString(), "--", "python3", py.toString());
     String ready = t.awaitLine("ready");
     Proc.kill("KILL", Long.parseLong(ready.split(" ")[1]));
@@ -188,14 +190,14 @@ class RunIT {
   @Test
   void preserveStatusGivesTheChildsStatusAfterATimeout() throws Exception {
     Proc t =
-        Proc.terminus(dir, "run", "--timeout", "500ms", "--preserve-status", "--", "sleep", "60");
+        procs.terminus(dir, "run", "--timeout", "500ms", "--preserve-status", "--", "sleep", "60");
     assertThat(t.waitFor()).as(t.err()).isEqualTo(128 + 2); // sleep died of the INT step
   }
 
   @Test
   void argumentsArePassedVerbatimWithoutAShell() throws Exception {
     Proc t =
-        Proc.terminus(
+        procs.terminus(
             dir, "run", "--", "printf", "%s|", "a b", "$HOME", "*", "@file", "--timeout", "'q'");
     assertThat(t.waitFor()).as(t.err()).isZero();
     assertThat(t.out()).isEqualTo("a b|$HOME|*|@file|--timeout|'q'|");
