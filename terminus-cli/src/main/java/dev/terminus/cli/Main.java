@@ -61,9 +61,14 @@ public final class Main implements Callable<Integer> {
    * @param args the command line
    */
   public static void main(String[] args) {
-    int status = execute(args);
+    CommandLine cl = commandLine();
+    int status = cl.execute(args);
     System.out.flush();
     System.err.flush();
+    RunCommand run = cl.getSubcommands().get("run").getCommand();
+    if (run.signalToRaise() != 0) {
+      SelfSignal.raise(run.signalToRaise()); // returns only if it could not
+    }
     System.exit(status);
   }
 

@@ -73,6 +73,8 @@ final class RunCommand implements Callable<Integer> {
       description = "The command and its arguments, passed verbatim.")
   List<String> command;
 
+  private int signalToRaise;
+
   @Override
   public Integer call() {
     if (report != null) {
@@ -90,6 +92,18 @@ final class RunCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "empty command name");
     }
     Duration t = timeout == null || timeout.isZero() ? null : timeout;
-    return new Supervisor(command, t, ladder, preserveStatus, report, verbose, System.err).run();
+    Supervisor s = new Supervisor(command, t, ladder, preserveStatus, report, verbose, System.err);
+    int status = s.run();
+    signalToRaise = s.signalToRaise();
+    return status;
+  }
+
+  /**
+   * After {@link #call()}: the signal {@code terminus} ends by, as its command did.
+   *
+   * @return a signal number, or 0 to exit with the status
+   */
+  int signalToRaise() {
+    return signalToRaise;
   }
 }

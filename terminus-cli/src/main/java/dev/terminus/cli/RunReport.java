@@ -34,6 +34,8 @@ final class RunReport {
   ProcessTree tree;
   String error;
   int status;
+  /** The signal terminus ends by (the one that killed the command), or null. */
+  String raised;
 
   RunReport(List<String> command, Instant startedAt, Duration timeout, Ladder ladder) {
     this.command = command;
@@ -68,8 +70,11 @@ final class RunReport {
           .append(", \"atMs\": ")
           .append(s.atMs())
           .append(", \"pids\": ")
-          .append(Json.numbers(s.pids()))
-          .append('}');
+          .append(Json.numbers(s.pids()));
+      if (!s.fromGroup().isEmpty()) {
+        b.append(", \"fromGroup\": ").append(Json.numbers(s.fromGroup()));
+      }
+      b.append('}');
     }
     b.append(steps.isEmpty() ? "],\n" : "\n  ],\n");
     b.append("  \"child\": {")
@@ -100,7 +105,8 @@ final class RunReport {
     if (error != null) {
       b.append("  \"error\": ").append(Json.str(error)).append(",\n");
     }
-    b.append("  \"status\": ").append(status).append("\n}\n");
+    b.append("  \"status\": ").append(status).append(",\n");
+    b.append("  \"endsBySignal\": ").append(Json.str(raised)).append("\n}\n");
     return b.toString();
   }
 

@@ -49,6 +49,8 @@ public final class Supervisor {
   private long t0;
   private final List<String> log = new ArrayList<>();
   private List<Ladder.Step> steps;
+  private GroupWitness witness;
+  private int raise;
 
   /**
    * Prepares a run.
@@ -79,8 +81,17 @@ public final class Supervisor {
     this.err = err;
   }
 
-  /** One step that ran. */
-  record StepRun(int number, SignalName signal, long atMs, List<Long> pids) {}
+  /**
+   * One step that ran.
+   *
+   * @param number the step's number, from 1
+   * @param signal its signal
+   * @param atMs when it ran, in ms since {@code terminus} started
+   * @param pids the processes {@code terminus} sent it to
+   * @param fromGroup the processes it was not sent to, because they had just got the same signal
+   *     sent to {@code terminus}'s process group (a terminal's Ctrl+C)
+   */
+  record StepRun(int number, SignalName signal, long atMs, List<Long> pids, List<Long> fromGroup) {}
 
   /**
    * Runs the command to its end.
@@ -96,6 +107,7 @@ public final class Supervisor {
     }
     Signals.install(events);
     RunReport r = new RunReport(command, startedAt, timeout, ladder);
+    witness = GroupWitness.start();
     try {
       Process child;
       try {
@@ -123,11 +135,29 @@ public final class Supervisor {
       if (!r.survivors.isEmpty()) {
         note("still alive after the ladder: pids " + r.survivors);
       }
-      note("exit status " + r.status + (r.status == TIMED_OUT && r.timedOut ? " (timed out)" : ""));
+      if (r.signal != null && !r.timedOut && SelfSignal.possible(raw - 128)) {
+        // Die the way the command died, as coreutils timeout does (see SelfSignal).
+        r.raised = r.signal;
+        raise = raw - 128;
+        note("exit status " + r.status + ": terminus ends by SIG" + r.signal + " as the command did");
+      } else {
+        note("exit status " + r.status + (r.status == TIMED_OUT && r.timedOut ? " (timed out)" : ""));
+      }
       return r.status;
     } finally {
+      witness.close();
       finish(r);
     }
+  }
+
+  /**
+   * The signal {@code terminus} should end by, after {@link #run()}: the one that killed the
+   * command, unless the timeout expired.
+   *
+   * @return the signal number, or 0 to exit with the status
+   */
+  public int signalToRaise() {
+    return raise;
   }
 
   private void supervise(Process child, RunReport r) {
@@ -155,10 +185,11 @@ public final class Supervisor {
             r.trigger = "timeout " + DurationParser.format(timeout);
             note("timeout " + DurationParser.format(timeout) + " expired; stop ladder " + ladder);
             step = 0;
-            stepEnd = send(tree, step, r);
+            stepEnd = send(tree, step, r, null);
           }
         } else if (ev instanceof SignalName) {
           SignalName sig = (SignalName) ev;
+          SignalName group = witness.sentToGroup(sig) ? sig : null;
           if (!child.isAlive()) {
             return;
           }
@@ -173,9 +204,15 @@ public final class Supervisor {
             r.ladder = new Ladder(more);
             at = 0;
           }
-          note(sig + " received; stop ladder " + r.ladder + " from step " + (at + 1));
+          note(
+              sig
+                  + (group != null ? " received by the process group" : " received")
+                  + "; stop ladder "
+                  + r.ladder
+                  + " from step "
+                  + (at + 1));
           step = at;
-          stepEnd = send(tree, step, r);
+          stepEnd = send(tree, step, r, group);
         }
         continue;
       }
@@ -190,8 +227,10 @@ public final class Supervisor {
         }
         Object ev = poll(SNAPSHOT_EVERY_MS);
         if (ev instanceof SignalName) {
-          note(ev + " received after the last step; forwarded");
-          signal(tree, (SignalName) ev);
+          SignalName sig = (SignalName) ev;
+          SignalName group = witness.sentToGroup(sig) ? sig : null;
+          note(sig + " received after the last step; forwarded");
+          signal(tree, sig, group);
         }
         continue;
       }
@@ -199,7 +238,7 @@ public final class Supervisor {
       if (remaining <= 0) {
         if (step + 1 < steps.size()) {
           step++;
-          stepEnd = send(tree, step, r);
+          stepEnd = send(tree, step, r, null);
         } else {
           exhausted = true;
           if (child.isAlive()) {
@@ -210,13 +249,15 @@ public final class Supervisor {
       }
       Object ev = poll(Math.min(remaining, TICK_MS));
       if (ev instanceof SignalName) {
+        SignalName sig = (SignalName) ev;
+        SignalName group = witness.sentToGroup(sig) ? sig : null;
         if (step + 1 < steps.size()) {
-          note(ev + " received again; next step at once");
+          note(sig + " received again; next step at once");
           step++;
-          stepEnd = send(tree, step, r);
+          stepEnd = send(tree, step, r, group);
         } else {
-          note(ev + " received after the last step; forwarded");
-          signal(tree, (SignalName) ev);
+          note(sig + " received after the last step; forwarded");
+          signal(tree, sig, group);
         }
       }
     }
@@ -231,13 +272,25 @@ public final class Supervisor {
     }
   }
 
-  /** Sends step {@code index}; returns when its wait ends. */
-  private long send(ProcessTree tree, int index, RunReport r) {
+  /**
+   * Sends step {@code index}; returns when its wait ends. {@code group} is a signal just sent to
+   * {@code terminus}'s process group, or null: members of that group already have it.
+   */
+  private long send(ProcessTree tree, int index, RunReport r, SignalName group) {
     Ladder.Step s = steps.get(index);
     long at = ms();
-    List<Long> pids = signal(tree, s.signal());
-    r.steps.add(new StepRun(index + 1, s.signal(), at, pids));
-    note(at, "step " + (index + 1) + " " + s.signal() + " -> " + describe(pids));
+    List<Long> had = new ArrayList<>();
+    List<Long> pids = signal(tree, s.signal(), group == null ? null : group, had);
+    r.steps.add(new StepRun(index + 1, s.signal(), at, pids, had));
+    note(
+        at,
+        "step "
+            + (index + 1)
+            + " "
+            + s.signal()
+            + " -> "
+            + describe(pids)
+            + (had.isEmpty() ? "" : "; " + describe(had) + " already got it from the process group"));
     return at + s.duration().toMillis();
   }
 
@@ -245,9 +298,24 @@ public final class Supervisor {
     return pids.size() + (pids.size() == 1 ? " process " : " processes ") + pids;
   }
 
-  /** Signals every live member of the tree; returns the pids signalled. */
-  private static List<Long> signal(ProcessTree tree, SignalName sig) {
-    List<Long> pids = tree.snapshot();
+  private List<Long> signal(ProcessTree tree, SignalName sig, SignalName group) {
+    return signal(tree, sig, group, new ArrayList<>());
+  }
+
+  /**
+   * Signals every live member of the tree, except those in {@code terminus}'s process group when
+   * {@code group} is {@code sig}: they got it with the group. Returns the pids signalled; adds
+   * the ones left out to {@code had}.
+   */
+  private List<Long> signal(ProcessTree tree, SignalName sig, SignalName group, List<Long> had) {
+    List<Long> pids = new ArrayList<>();
+    for (long pid : tree.snapshot()) {
+      if (group != null && group.number() == sig.number() && witness.inGroup(pid)) {
+        had.add(pid);
+      } else {
+        pids.add(pid);
+      }
+    }
     if (pids.isEmpty()) {
       return pids;
     }
