@@ -74,21 +74,6 @@ public record Ladder(List<Step> steps) {
     return steps.stream().anyMatch(s -> s.signal().number() == 9);
   }
 
-  /**
-   * The index of the first step that sends {@code signal}.
-   *
-   * @param signal a signal
-   * @return the index, or -1
-   */
-  public int indexOf(SignalName signal) {
-    for (int i = 0; i < steps.size(); i++) {
-      if (steps.get(i).signal().number() == signal.number()) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
   @Override
   public String toString() {
     return steps.stream()

@@ -20,9 +20,9 @@ import picocli.CommandLine.Spec;
     exitCodeOnExecutionException = Main.USAGE,
     description = {
       "Run COMMAND directly (no shell), with stdin, stdout and stderr inherited. On timeout, or",
-      "when terminus gets SIGINT, SIGTERM or SIGHUP, climb the stop ladder: each step signals",
-      "the command and all its descendants, then waits up to its duration for them to end.",
-      "A second SIGINT moves to the next step at once."
+      "when terminus gets SIGINT, SIGTERM or SIGHUP, climb the stop ladder from its first step:",
+      "each step signals the command and all its descendants, then waits up to its duration for",
+      "them to end. A second signal moves to the next step at once."
     },
     footer = {
       "",

@@ -48,7 +48,7 @@ public final class Supervisor {
   private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
   private long t0;
   private final List<String> log = new ArrayList<>();
-  private List<Ladder.Step> steps;
+  private final List<Ladder.Step> steps;
   private GroupWitness witness;
   private int raise;
 
@@ -193,25 +193,16 @@ public final class Supervisor {
           if (!child.isAlive()) {
             return;
           }
+          // The ladder is the stop policy: whatever signal asked for the stop, it starts from its
+          // first step (docker stop's SIGTERM becomes the ladder's gentle INT).
           r.trigger = sig + " received";
-          int at = ladder.indexOf(sig);
-          if (at < 0) {
-            // Not on the ladder: send it first, then climb the whole ladder.
-            List<Ladder.Step> more = new ArrayList<>();
-            more.add(new Ladder.Step(sig, ladder.steps().get(0).duration()));
-            more.addAll(ladder.steps());
-            steps = more;
-            r.ladder = new Ladder(more);
-            at = 0;
-          }
           note(
               sig
                   + (group != null ? " received by the process group" : " received")
                   + "; stop ladder "
-                  + r.ladder
-                  + " from step "
-                  + (at + 1));
-          step = at;
+                  + ladder
+                  + " from step 1");
+          step = 0;
           stepEnd = send(tree, step, r, group);
         }
         continue;
@@ -385,10 +376,7 @@ public final class Supervisor {
       }
       if (by != null) {
         r.endedByStep = by;
-        r.endedBy =
-            by.number() == 0
-                ? "ended by the forwarded " + sig
-                : "ended by ladder step " + by.number() + " (" + by.signal().name() + ")";
+        r.endedBy = "ended by ladder step " + by.number() + " (" + by.signal().name() + ")";
       } else {
         r.endedBy = "killed by " + sig + " from outside the ladder";
       }
@@ -405,8 +393,11 @@ public final class Supervisor {
       } else {
         r.endedByStep = last;
         r.endedBy =
-            "exited by itself after "
-                + (last.number() == 0 ? "the forwarded " + last.signal() : "ladder step " + last.number() + " (" + last.signal().name() + ")");
+            "exited by itself after ladder step "
+                + last.number()
+                + " ("
+                + last.signal().name()
+                + ")";
       }
     }
   }

@@ -56,8 +56,6 @@ class ParsingTest {
     assertThat(l.steps().get(0).duration()).isEqualTo(Duration.ofSeconds(10));
     assertThat(l.steps().get(2).signal()).isEqualTo(SignalName.KILL);
     assertThat(l.endsWithKill()).isTrue();
-    assertThat(l.indexOf(SignalName.TERM)).isEqualTo(1);
-    assertThat(l.indexOf(SignalName.HUP)).isEqualTo(-1);
     assertThat(l).hasToString("INT:10s,TERM:5s,KILL");
     assertThat(Ladder.DEFAULT).hasToString("INT:5s,TERM:5s,KILL");
     assertThat(Ladder.parse("sigterm:500ms, 9").endsWithKill()).isTrue();

@@ -142,29 +142,6 @@ class RunIT {
   }
 
   @Test
-  void sigtermToTerminusStartsTheLadderAtItsTermStep() throws Exception {
-    Path py =
-        Proc.script(
-            dir,
-            "term.py",
-            "import time\n"
-                + "print('ready', flush=True)\n"
-                + "while True:\n"
-                + "    time.sleep(0.1)\n");
-    Path report = dir.resolve("term.json");
-    Proc t =
-        procs.terminus(
-            dir, "run", "--report", report.toString(), "--", "python3", py.toString());
-    t.awaitLine("ready");
-    Proc.kill("TERM", t.process.pid());
-    assertThat(t.waitFor()).as(t.err()).isEqualTo(143); // not a timeout: the child's own status
-    assertThat(Files.readString(report))
-        .contains("\"trigger\": \"SIGTERM received\"")
-        .contains("\"endedByStep\": {\"step\": 2, \"signal\": \"TERM\"}")
-        .contains("\"timedOut\": false");
-  }
-
-  @Test
   void aKillFromOutsideTheLadderIsReportedAsSuch() throws Exception {
     Path py =
         Proc.script(

@@ -169,6 +169,106 @@ class SignalsIT {
     assertThat(how.out()).doesNotContain("after 1").doesNotContain("LOOP-END");
   }
 
+  /** A Python job that says whether KeyboardInterrupt reached it, then runs its finally. */
+  private Path pythonJobReportingInterrupts(Path lines, boolean ignoreInt) throws Exception {
+    return Proc.script(
+        dir,
+        "docker.py",
+        "import signal, time\n"
+            + (ignoreInt ? "signal.signal(signal.SIGINT, signal.SIG_IGN)\n" : "")
+            + "try:\n"
+            + "    print('ready', flush=True)\n"
+            + "    while True:\n"
+            + "        time.sleep(0.05)\n"
+            + "except KeyboardInterrupt:\n"
+            + "    print('KeyboardInterrupt', flush=True)\n"
+            + "    raise\n"
+            + "finally:\n"
+            + "    with open('"
+            + lines
+            + "', 'a') as f:\n"
+            + "        f.write('finally\\n')\n");
+  }
+
+  @Test
+  void sigtermToTerminusStartsTheLaddersFirstStepSoAPythonChildGetsSigintFirst() throws Exception {
+    Path lines = dir.resolve("finally.txt");
+    Path job = pythonJobReportingInterrupts(lines, false);
+    Path report = dir.resolve("docker.json");
+    Proc how =
+        procs.how(
+            dir,
+            false,
+            Proc.terminusCommand(
+                "run",
+                "--ladder",
+                "INT:8s,KILL",
+                "--report",
+                report.toString(),
+                "--",
+                "python3",
+                job.toString()));
+    long pid = Procs.pidOf(how);
+    how.awaitLine("ready");
+    Proc.kill("TERM", pid); // docker stop
+    assertThat(Procs.howEnded(how)).as(how.err()).isEqualTo("killed by SIGINT");
+    assertThat(how.out()).contains("KeyboardInterrupt");
+    assertThat(Files.readAllLines(lines)).containsExactly("finally");
+    assertThat(Files.readString(report))
+        .contains("\"trigger\": \"SIGTERM received\"")
+        .containsPattern("\"steps\": \\[\\s*\\{\"step\": 1, \"signal\": \"INT\"")
+        .doesNotContain("\"signal\": \"TERM\"")
+        .contains("\"endedByStep\": {\"step\": 1, \"signal\": \"INT\"}");
+  }
+
+  @Test
+  void sigtermToTerminusClimbsTheWholeLadderForAChildThatIgnoresSigint() throws Exception {
+    Path lines = dir.resolve("finally.txt");
+    Path job = pythonJobReportingInterrupts(lines, true);
+    Path report = dir.resolve("stubborn.json");
+    Proc how =
+        procs.how(
+            dir,
+            false,
+            Proc.terminusCommand(
+                "run",
+                "--ladder",
+                "INT:300ms,KILL",
+                "--report",
+                report.toString(),
+                "--",
+                "python3",
+                job.toString()));
+    long pid = Procs.pidOf(how);
+    how.awaitLine("ready");
+    Proc.kill("TERM", pid);
+    assertThat(Procs.howEnded(how)).as(how.err()).isEqualTo("killed by SIGKILL");
+    assertThat(lines).doesNotExist();
+    assertThat(Files.readString(report))
+        .contains("\"endedByStep\": {\"step\": 2, \"signal\": \"KILL\"}")
+        .doesNotContain("\"signal\": \"TERM\"");
+  }
+
+  @Test
+  void asPid1SigtermStartsTheLadderAndTerminusExitsWithTheChildsStatus() throws Exception {
+    Proc probe = procs.start(dir, List.of("unshare", "--pid", "--fork", "--mount-proc", "true"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        probe.waitFor() == 0, "unshare --pid needs privileges here: " + probe.err());
+    Path lines = dir.resolve("finally.txt");
+    Path job = pythonJobReportingInterrupts(lines, false);
+    List<String> cmd = new java.util.ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc"));
+    cmd.addAll(Proc.terminusCommand("run", "--ladder", "INT:8s,KILL", "--", "python3", job.toString()));
+    Proc how = procs.how(dir, false, cmd);
+    long unshare = Procs.pidOf(how);
+    how.awaitLine("ready");
+    long terminus =
+        ProcessHandle.of(unshare).orElseThrow().children().findFirst().orElseThrow().pid();
+    Proc.kill("TERM", terminus); // docker stop: SIGTERM to the container's PID 1
+    assertThat(Procs.howEnded(how)).as(how.err()).isEqualTo("exited 130");
+    assertThat(how.out()).contains("KeyboardInterrupt");
+    assertThat(Files.readAllLines(lines)).containsExactly("finally");
+  }
+
   private static String testClasses() {
     String cp = System.getProperty("terminus.test.classpath");
     assertThat(cp).as("system property terminus.test.classpath (set by failsafe)").isNotNull();
