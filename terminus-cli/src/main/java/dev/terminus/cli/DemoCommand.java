@@ -265,6 +265,15 @@ final class DemoCommand implements Callable<Integer> {
     if (run.arg() != null) {
       cmd.add(run.arg());
     }
+    // Started in the background (SIGINT ignored), the child would inherit the ignore and the
+    // ctrl-c scenario could not work: start it with the signals at their defaults (see Launch).
+    long ignored = Dispositions.ignored();
+    if ((ignored & Launch.RESET_MASK) != 0) {
+      String env = Launch.envWithReset();
+      if (env != null) {
+        cmd = Launch.of(cmd, ignored, env).argv();
+      }
+    }
     List<String[]> lines = new ArrayList<>();
     CountDownLatch ready = new CountDownLatch(1);
     Process p;

@@ -62,7 +62,7 @@ public final class Main implements Callable<Integer> {
    */
   public static void main(String[] args) {
     CommandLine cl = commandLine();
-    int status = cl.execute(args);
+    int status = cl.execute(RawArgs.recover(args));
     System.out.flush();
     System.err.flush();
     RunCommand run = cl.getSubcommands().get("run").getCommand();

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * as PID 1 (the kernel does not deliver a default-action signal to a namespace's init), for the
  * signals whose default action dumps core (QUIT, ILL, TRAP, ABRT, BUS, FPE, SEGV, XCPU, XFSZ, SYS:
  * the JVM owns several of them, and a core of the JVM helps no one), for a signal the JVM
- * reserves, and for one that was ignored when the JVM started.
+ * reserves, and for one this process ignores (ignored when the JVM started, and not reset).
  */
 final class SelfSignal {
   /** Signals whose default action is to dump core. */
@@ -32,7 +32,11 @@ final class SelfSignal {
    * @return false as PID 1 and for the signals that dump core
    */
   static boolean possible(int signal) {
-    return ProcessHandle.current().pid() != 1 && !DUMPS_CORE.contains(signal) && signal > 0;
+    return signal > 0
+        && signal <= 64
+        && ProcessHandle.current().pid() != 1
+        && !DUMPS_CORE.contains(signal)
+        && (Dispositions.ignored() & (1L << (signal - 1))) == 0;
   }
 
   /**

@@ -105,13 +105,35 @@ public final class Supervisor {
       err.println(
           "terminus: warning: the ladder " + ladder + " has no KILL step; a child that ignores it keeps running");
     }
-    Signals.install(events);
+    for (SignalName s : Signals.install(events)) {
+      err.println(
+          "terminus: warning: "
+              + s
+              + " was ignored when terminus started (a background job, nohup) and this JVM cannot"
+              + " handle it: "
+              + s
+              + " sent to terminus does nothing; start it with bin/terminus or on JDK 22 or later");
+    }
     RunReport r = new RunReport(command, startedAt, timeout, ladder);
     witness = GroupWitness.start();
     try {
       Process child;
       try {
-        child = new ProcessBuilder(command).inheritIO().start();
+        long ignored = Dispositions.ignored();
+        String env = (ignored & Launch.RESET_MASK) != 0 ? Launch.envWithReset() : null;
+        if ((ignored & Launch.RESET_MASK) != 0 && env == null) {
+          err.println(
+              "terminus: warning: no env with --default-signal (coreutils 8.31 or later): the"
+                  + " command inherits the signals terminus was started with ignored");
+        }
+        Launch launch = Launch.of(command, ignored, env);
+        if (launch.resetsSignals() || launch.decodes()) {
+          String problem = Launch.problem(command.get(0));
+          if (problem != null) {
+            return cannotStart(new IOException(problem), r);
+          }
+        }
+        child = new ProcessBuilder(launch.argv()).inheritIO().start();
       } catch (IOException | RuntimeException e) {
         return cannotStart(e, r);
       }
@@ -455,14 +477,26 @@ public final class Supervisor {
   static final class Signals {
     private Signals() {}
 
-    static void install(BlockingQueue<Object> events) {
+    /**
+     * Installs a handler for SIGINT, SIGTERM and SIGHUP that queues the signal; a signal ignored
+     * since the JVM started is first reset to its default where the JDK allows it.
+     *
+     * @return the signals that stay ignored, so that {@code terminus} cannot react to them
+     */
+    static List<SignalName> install(BlockingQueue<Object> events) {
+      List<SignalName> cannot = new ArrayList<>();
       for (SignalName s : List.of(SignalName.INT, SignalName.TERM, SignalName.HUP)) {
+        if (Dispositions.isIgnored(s) && !Dispositions.resetToDefault(s)) {
+          cannot.add(s);
+          continue;
+        }
         try {
           sun.misc.Signal.handle(new sun.misc.Signal(s.name()), sig -> events.add(s));
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
           // The JVM reserves it (-Xrs): that signal keeps its default action.
         }
       }
+      return cannot;
     }
   }
 }

@@ -23,13 +23,16 @@ final class Procs implements AfterEachCallback {
    * The waitpid parent. Prints {@code pid N} when the command has started, then {@code exited N}
    * or {@code killed by SIGNAME} when it ends. With {@code --setsid} the command runs in a new
    * session and process group that it leads, with SIGINT and SIGQUIT at their defaults: like a
-   * terminal's foreground job, so {@code kill -s INT -- -PID} acts like Ctrl+C.
+   * terminal's foreground job, so {@code kill -s INT -- -PID} acts like Ctrl+C. With {@code
+   * --inherit} the command keeps the dispositions the parent was started with (but SIGPIPE, which
+   * python itself ignores), as a shell's background job does.
    */
   private static final String HOW_PY =
       "import os, signal, sys\n"
           + "args = sys.argv[1:]\n"
           + "setsid = args[0] == '--setsid'\n"
-          + "if setsid:\n"
+          + "inherit = args[0] == '--inherit'\n"
+          + "if setsid or inherit:\n"
           + "    args = args[1:]\n"
           + "r, w = os.pipe()\n"
           + "pid = os.fork()\n"
@@ -37,8 +40,10 @@ final class Procs implements AfterEachCallback {
           + "    os.close(r)\n"
           + "    if setsid:\n"
           + "        os.setsid()\n"
-          + "    for s in (signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGHUP, signal.SIGPIPE):\n"
-          + "        signal.signal(s, signal.SIG_DFL)\n"
+          + "    signal.signal(signal.SIGPIPE, signal.SIG_DFL)\n" // python ignores it
+          + "    if not inherit:\n"
+          + "        for s in (signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGHUP):\n"
+          + "            signal.signal(s, signal.SIG_DFL)\n"
           + "    try:\n"
           + "        os.execvp(args[0], args)\n"
           + "    finally:\n"
@@ -47,6 +52,7 @@ final class Procs implements AfterEachCallback {
           + "os.read(r, 1)\n" // returns at the exec (close-on-exec) or the child's exit
           + "print('pid', pid, flush=True)\n"
           + "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+          + "signal.signal(signal.SIGHUP, signal.SIG_IGN)\n"
           + "_, status = os.waitpid(pid, 0)\n"
           + "if os.WIFSIGNALED(status):\n"
           + "    print('killed by', signal.Signals(os.WTERMSIG(status)).name, flush=True)\n"
@@ -71,16 +77,38 @@ final class Procs implements AfterEachCallback {
 
   /** Starts {@code cmd} under the waitpid parent; {@code setsid}: as a foreground job would. */
   Proc how(Path dir, boolean setsid, List<String> cmd) throws IOException {
-    Path how = dir.resolve("how.py");
-    if (!Files.exists(how)) {
-      Files.writeString(how, HOW_PY);
-    }
-    List<String> full = new ArrayList<>(List.of("python3", how.toString()));
+    List<String> full = new ArrayList<>(List.of("python3", howPy(dir).toString()));
     if (setsid) {
       full.add("--setsid");
     }
     full.addAll(cmd);
     return start(dir, full);
+  }
+
+  /**
+   * The waitpid parent as a shell script's background job: {@code bash -c 'PREFIX python3 how.py
+   * --inherit CMD... & wait'}, so the command starts with SIGINT ignored (and SIGHUP too with the
+   * prefix {@code nohup}).
+   */
+  Proc howInBackground(Path dir, String prefix, List<String> cmd) throws IOException {
+    StringBuilder line = new StringBuilder(prefix).append(" python3 ").append(quote(howPy(dir).toString())).append(" --inherit");
+    for (String c : cmd) {
+      line.append(' ').append(quote(c));
+    }
+    line.append(" & wait");
+    return start(dir, List.of("bash", "-c", line.toString()));
+  }
+
+  private static String quote(String s) {
+    return "'" + s.replace("'", "'\\''") + "'";
+  }
+
+  private static Path howPy(Path dir) throws IOException {
+    Path how = dir.resolve("how.py");
+    if (!Files.exists(how)) {
+      Files.writeString(how, HOW_PY);
+    }
+    return how;
   }
 
   /** The pid {@link #how} printed: the command's, and with setsid its process group's too. */
