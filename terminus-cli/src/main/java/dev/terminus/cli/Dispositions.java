@@ -1,11 +1,8 @@
 package dev.terminus.cli;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.reflect.Array;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * The signal dispositions {@code terminus} inherited. A program started in the background by a
@@ -54,58 +51,16 @@ final class Dispositions {
 
   /**
    * Resets an ignored signal to its default disposition, where the JDK can reach {@code
-   * signal(2)}: JDK 22 or later (the foreign-function API, called reflectively so this class
-   * compiles for Java 17).
+   * signal(2)} (see {@link Native}).
    *
    * @param signal a signal
    * @return true if it is no longer ignored
    */
   static boolean resetToDefault(SignalName signal) {
-    if (Runtime.version().feature() < 22) {
-      return false;
-    }
-    try {
-      Class<?> linkerClass = Class.forName("java.lang.foreign.Linker");
-      Class<?> lookupClass = Class.forName("java.lang.foreign.SymbolLookup");
-      Class<?> segmentClass = Class.forName("java.lang.foreign.MemorySegment");
-      Class<?> layoutClass = Class.forName("java.lang.foreign.MemoryLayout");
-      Class<?> valueLayoutClass = Class.forName("java.lang.foreign.ValueLayout");
-      Class<?> descriptorClass = Class.forName("java.lang.foreign.FunctionDescriptor");
-      Class<?> optionClass = Class.forName("java.lang.foreign.Linker$Option");
-      Object linker = linkerClass.getMethod("nativeLinker").invoke(null);
-      Object lookup = linkerClass.getMethod("defaultLookup").invoke(linker);
-      Optional<?> symbol =
-          (Optional<?>) lookupClass.getMethod("find", String.class).invoke(lookup, "signal");
-      if (symbol.isEmpty()) {
-        return false;
-      }
-      Object javaInt = valueLayoutClass.getField("JAVA_INT").get(null);
-      Object javaLong = valueLayoutClass.getField("JAVA_LONG").get(null);
-      Object args = Array.newInstance(layoutClass, 2);
-      Array.set(args, 0, javaInt);
-      Array.set(args, 1, javaLong);
-      // sighandler_t signal(int signum, sighandler_t handler); SIG_DFL is 0
-      Object descriptor =
-          descriptorClass
-              .getMethod("of", layoutClass, args.getClass())
-              .invoke(null, javaLong, args);
-      Object noOptions = Array.newInstance(optionClass, 0);
-      MethodHandle signalFunction =
-          (MethodHandle)
-              linkerClass
-                  .getMethod("downcallHandle", segmentClass, descriptorClass, noOptions.getClass())
-                  .invoke(linker, symbol.get(), descriptor, noOptions);
-      long previous;
-      try {
-        previous = (long) signalFunction.invokeWithArguments(signal.number(), 0L);
-      } catch (Error e) {
-        throw e;
-      } catch (Throwable e) {
-        return false;
-      }
-      return previous != -1 && !isIgnored(signal);
-    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-      return false; // no foreign-function API here, or native access refused
-    }
+    // sighandler_t signal(int signum, sighandler_t handler); SIG_DFL is 0, SIG_ERR is -1
+    return Native.function("signal", long.class, int.class, long.class)
+        .flatMap(f -> Native.call(f, signal.number(), 0L))
+        .map(previous -> previous != -1 && !isIgnored(signal))
+        .orElse(false);
   }
 }

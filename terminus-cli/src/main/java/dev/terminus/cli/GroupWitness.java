@@ -192,6 +192,17 @@ final class GroupWitness implements AutoCloseable {
     return false;
   }
 
+  /**
+   * Whether {@code pid} is the sentinel (a child of {@code terminus}, not of the command).
+   *
+   * @param pid a process
+   * @return true if it is the current sentinel
+   */
+  boolean isSentinel(long pid) {
+    Process p = sentinel;
+    return p != null && p.pid() == pid;
+  }
+
   /** Ends the sentinel. */
   @Override
   public void close() {

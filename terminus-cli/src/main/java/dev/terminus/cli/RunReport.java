@@ -31,6 +31,7 @@ final class RunReport {
   String endedBy;
   Supervisor.StepRun endedByStep;
   final List<Long> survivors = new ArrayList<>();
+  final List<String> survivorNames = new ArrayList<>();
   ProcessTree tree;
   String error;
   int status;
@@ -101,7 +102,16 @@ final class RunReport {
     b.append("  \"treePids\": ")
         .append(Json.numbers(tree == null ? List.of() : tree.everSeen()))
         .append(",\n");
-    b.append("  \"survivors\": ").append(Json.numbers(survivors)).append(",\n");
+    b.append("  \"survivors\": [");
+    for (int i = 0; i < survivors.size(); i++) {
+      b.append(i == 0 ? "" : ", ")
+          .append("{\"pid\": ")
+          .append(survivors.get(i))
+          .append(", \"name\": ")
+          .append(Json.str(survivorNames.get(i)))
+          .append('}');
+    }
+    b.append("],\n");
     if (error != null) {
       b.append("  \"error\": ").append(Json.str(error)).append(",\n");
     }

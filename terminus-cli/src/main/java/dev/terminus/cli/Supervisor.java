@@ -50,7 +50,13 @@ public final class Supervisor {
   private final List<String> log = new ArrayList<>();
   private final List<Ladder.Step> steps;
   private GroupWitness witness;
+  private boolean subreaper;
   private int raise;
+  /** The value of {@link ProcessTree#MARKER} for this run: unique on this machine. */
+  private final String runId =
+      ProcessHandle.current().pid()
+          + "."
+          + ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
 
   /**
    * Prepares a run.
@@ -116,6 +122,7 @@ public final class Supervisor {
     }
     RunReport r = new RunReport(command, startedAt, timeout, ladder);
     witness = GroupWitness.start();
+    subreaper = Orphans.becomeSubreaper();
     try {
       Process child;
       try {
@@ -133,7 +140,11 @@ public final class Supervisor {
             return cannotStart(new IOException(problem), r);
           }
         }
-        child = new ProcessBuilder(launch.argv()).inheritIO().start();
+        ProcessBuilder pb = new ProcessBuilder(launch.argv()).inheritIO();
+        // Marks every process of the run, so that an escapee is found wherever it went.
+        String outer = pb.environment().get(ProcessTree.MARKER);
+        pb.environment().put(ProcessTree.MARKER, outer == null ? runId : outer + "," + runId);
+        child = pb.start();
       } catch (IOException | RuntimeException e) {
         return cannotStart(e, r);
       }
@@ -155,7 +166,10 @@ public final class Supervisor {
       r.status = r.timedOut && !preserveStatus ? TIMED_OUT : raw;
       note("child " + r.how + "; " + r.endedBy);
       if (!r.survivors.isEmpty()) {
-        note("still alive after the ladder: pids " + r.survivors);
+        note("still alive after the ladder, not stopped: " + named(r.survivors));
+        if (!verbose) {
+          err.println("terminus: still alive after the ladder, not stopped: " + named(r.survivors));
+        }
       }
       if (r.signal != null && !r.timedOut && SelfSignal.possible(raw - 128)) {
         // Die the way the command died, as coreutils timeout does (see SelfSignal).
@@ -182,9 +196,20 @@ public final class Supervisor {
     return raise;
   }
 
+  /** "4242 (sleep), 4250 (python3)". */
+  private static String named(List<Long> pids) {
+    StringBuilder b = new StringBuilder();
+    for (long pid : pids) {
+      b.append(b.length() == 0 ? "" : ", ").append(pid).append(" (").append(ProcessTree.name(pid)).append(')');
+    }
+    return b.toString();
+  }
+
   private void supervise(Process child, RunReport r) {
-    ProcessTree tree = new ProcessTree(child.toHandle());
+    ProcessTree tree =
+        new ProcessTree(child.toHandle(), runId, witness::isSentinel, subreaper);
     r.tree = tree;
+    snapshot(tree);
     long timeoutAt = timeout == null ? Long.MAX_VALUE : timeout.toMillis();
     int step = -1;
     long stepEnd = 0;
@@ -193,7 +218,7 @@ public final class Supervisor {
     while (true) {
       long now = ms();
       if (now - lastSnapshot >= SNAPSHOT_EVERY_MS) {
-        tree.snapshot();
+        snapshot(tree);
         lastSnapshot = now;
       }
       if (step < 0) {
@@ -235,7 +260,10 @@ public final class Supervisor {
       }
       if (exhausted) {
         if (!child.isAlive()) {
-          r.survivors.addAll(tree.alive());
+          for (long pid : tree.alive()) {
+            r.survivors.add(pid);
+            r.survivorNames.add(ProcessTree.name(pid));
+          }
           return;
         }
         Object ev = poll(SNAPSHOT_EVERY_MS);
@@ -274,6 +302,15 @@ public final class Supervisor {
         }
       }
     }
+  }
+
+  /** Takes a snapshot of the tree and reaps the orphans that ended as our zombies. */
+  private static List<Long> snapshot(ProcessTree tree) {
+    List<Long> alive = tree.snapshot();
+    for (long pid : tree.takeAdoptedZombies()) {
+      Orphans.reap(pid);
+    }
+    return alive;
   }
 
   private Object poll(long millis) {
@@ -322,7 +359,7 @@ public final class Supervisor {
    */
   private List<Long> signal(ProcessTree tree, SignalName sig, SignalName group, List<Long> had) {
     List<Long> pids = new ArrayList<>();
-    for (long pid : tree.snapshot()) {
+    for (long pid : snapshot(tree)) {
       if (group != null && group.number() == sig.number() && witness.inGroup(pid)) {
         had.add(pid);
       } else {

@@ -164,6 +164,83 @@ class RunIT {
     assertThat(t.err()).contains("killed by SIGKILL from outside the ladder");
   }
 
+  /** The finding's escapee: a double fork, so its parent is gone before any scan sees it. */
+  private long escapeeStopped(String escape) throws Exception {
+    Path sh =
+        Proc.script(
+            dir,
+            "escape.sh",
+            "#!/bin/bash\n"
+                + "( "
+                + escape
+                + " & echo $! > esc.pid )\n"
+                + "while [ ! -s esc.pid ]; do sleep 0.05; done\n"
+                + "echo ready\n"
+                + "sleep 300\n");
+    Path report = dir.resolve("escape.json");
+    Proc t =
+        procs.terminus(
+            dir,
+            "run",
+            "-v",
+            "--timeout",
+            "1s",
+            "--ladder",
+            "TERM:1s,KILL:2s",
+            "--report",
+            report.toString(),
+            "--",
+            sh.toString());
+    t.awaitLine("ready");
+    long escapee = Long.parseLong(Files.readString(dir.resolve("esc.pid")).trim());
+    t.adopt(escapee); // killed at the end of the test whatever happens
+    assertThat(t.waitFor()).as(t.err()).isEqualTo(124);
+    assertThat(Files.readString(report)).contains("\"survivors\": []");
+    return escapee;
+  }
+
+  @Test
+  void aDoubleForkedSetsidEscapeeIsStopped() throws Exception {
+    long escapee = escapeeStopped("setsid sleep 301");
+    assertThat(Proc.alive(escapee)).as("escapee " + escapee + " alive").isFalse();
+  }
+
+  @Test
+  void anEscapeeThatClearsItsEnvironmentIsStoppedWhereTerminusIsASubreaper() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Runtime.version().feature() >= 22, "a child subreaper needs the JDK 22 foreign-function API");
+    long escapee = escapeeStopped("setsid env -i sleep 302");
+    assertThat(Proc.alive(escapee)).as("escapee " + escapee + " alive").isFalse();
+  }
+
+  @Test
+  void aDescendantStillAliveAfterTheLastStepIsNamed() throws Exception {
+    Path sh =
+        Proc.script(
+            dir,
+            "survivor.sh",
+            "#!/bin/sh\n"
+                + "trap 'exit 0' TERM\n"
+                + "sh -c 'trap \"\" TERM; echo $$ > survivor.pid; exec sleep 1000 >/dev/null 2>&1' &\n"
+                + "while [ ! -s survivor.pid ]; do sleep 0.05; done\n"
+                + "echo ready\n"
+                + "while true; do sleep 0.05; done\n");
+    Path report = dir.resolve("survivor.json");
+    Proc t =
+        procs.terminus(
+            dir, "run", "--timeout", "500ms", "--ladder", "TERM:300ms", "--report",
+            report.toString(), "--", sh.toString());
+    t.awaitLine("ready");
+    long survivor = Long.parseLong(Files.readString(dir.resolve("survivor.pid")).trim());
+    t.adopt(survivor);
+    assertThat(t.waitFor()).as(t.err()).isEqualTo(124);
+    assertThat(Proc.alive(survivor)).isTrue();
+    assertThat(Files.readString(report))
+        .contains("\"survivors\": [{\"pid\": " + survivor + ", \"name\": \"sleep\"}]");
+    assertThat(t.err())
+        .contains("terminus: still alive after the ladder, not stopped: " + survivor + " (sleep)");
+  }
+
   @Test
   void preserveStatusGivesTheChildsStatusAfterATimeout() throws Exception {
     Proc t =
