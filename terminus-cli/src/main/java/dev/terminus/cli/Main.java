@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
     description = "Stop programs the right way: supervise, demonstrate, explain.",
     subcommands = {
       RunCommand.class,
+      TimeoutCommand.class,
       DemoCommand.class,
       ExplainCommand.class,
       CommandLine.HelpCommand.class
@@ -50,7 +51,7 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    err.println("terminus: missing subcommand (run, demo or explain)");
+    err.println("terminus: missing subcommand (run, timeout, demo or explain)");
     err.println("Try 'terminus --help'.");
     return USAGE;
   }
@@ -66,8 +67,10 @@ public final class Main implements Callable<Integer> {
     System.out.flush();
     System.err.flush();
     RunCommand run = cl.getSubcommands().get("run").getCommand();
-    if (run.signalToRaise() != 0) {
-      SelfSignal.raise(run.signalToRaise()); // returns only if it could not
+    TimeoutCommand timeout = cl.getSubcommands().get("timeout").getCommand();
+    int signal = Math.max(run.signalToRaise(), timeout.signalToRaise());
+    if (signal != 0) {
+      SelfSignal.raise(signal); // returns only if it could not
     }
     System.exit(status);
   }
@@ -98,6 +101,7 @@ public final class Main implements Callable<Integer> {
         });
     cl.setExitCodeExceptionMapper(t -> USAGE);
     cl.getSubcommands().get("run").setStopAtPositional(true);
+    cl.getSubcommands().get("timeout").setStopAtPositional(true);
     return cl;
   }
 

@@ -19,7 +19,7 @@ final class RunReport {
   final List<String> command;
   final Instant startedAt;
   final Duration timeout;
-  final Ladder ladder;
+  Ladder ladder;
   Long pid;
   String trigger;
   boolean timedOut;

@@ -48,7 +48,7 @@ public final class Supervisor {
   private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
   private long t0;
   private final List<String> log = new ArrayList<>();
-  private final List<Ladder.Step> steps;
+  private List<Ladder.Step> steps;
   private GroupWitness witness;
   private boolean subreaper;
   private int raise;
@@ -87,6 +87,45 @@ public final class Supervisor {
     this.err = err;
   }
 
+  /** Set by {@link #likeCoreutilsTimeout}: null for {@code terminus run}'s own rules. */
+  private TimeoutRules compat;
+
+  /**
+   * The rules of coreutils {@code timeout}, for {@code terminus timeout}.
+   *
+   * @param killAfter {@code -k}: SIGKILL this long after the first signal, or null
+   * @param foreground {@code --foreground}: signal the command only, not its descendants
+   * @param announce {@code -v}: say each signal as it is sent
+   */
+  record TimeoutRules(Duration killAfter, boolean foreground, boolean announce) {}
+
+  /**
+   * Follows coreutils {@code timeout}'s rules instead of the ladder's: a signal {@code terminus}
+   * receives is passed on as itself (once to each process; see {@link GroupWitness}) and, with
+   * {@code -k}, SIGKILL follows after that delay; a second signal is passed on too; a command
+   * killed by SIGKILL after a timeout gives 137; no warning for a ladder without KILL.
+   *
+   * @param rules the options of {@code timeout}
+   * @return this
+   */
+  Supervisor likeCoreutilsTimeout(TimeoutRules rules) {
+    this.compat = rules;
+    return this;
+  }
+
+  /** The steps coreutils {@code timeout} takes after {@code first}: it, then KILL after -k. */
+  private List<Ladder.Step> timeoutSteps(SignalName first) {
+    List<Ladder.Step> out = new ArrayList<>();
+    out.add(new Ladder.Step(first, compat.killAfter() != null ? compat.killAfter() : FOREVER));
+    if (compat.killAfter() != null && first.number() != 9) {
+      out.add(new Ladder.Step(SignalName.KILL, FOREVER));
+    }
+    return out;
+  }
+
+  /** A step's wait that never ends (coreutils {@code timeout} without {@code -k}). */
+  static final Duration FOREVER = Duration.ofDays(36_500);
+
   /**
    * One step that ran.
    *
@@ -107,7 +146,7 @@ public final class Supervisor {
   public int run() {
     t0 = System.nanoTime();
     Instant startedAt = Instant.now();
-    if (!ladder.endsWithKill()) {
+    if (!ladder.endsWithKill() && compat == null) {
       err.println(
           "terminus: warning: the ladder " + ladder + " has no KILL step; a child that ignores it keeps running");
     }
@@ -164,6 +203,10 @@ public final class Supervisor {
       r.rawStatus = raw;
       decideWhoEnded(r);
       r.status = r.timedOut && !preserveStatus ? TIMED_OUT : raw;
+      boolean killedAfterTimeout = compat != null && r.timedOut && "KILL".equals(r.signal);
+      if (killedAfterTimeout) {
+        r.status = 128 + 9; // coreutils: tells a command it had to kill from one that stopped
+      }
       note("child " + r.how + "; " + r.endedBy);
       if (!r.survivors.isEmpty()) {
         note("still alive after the ladder, not stopped: " + named(r.survivors));
@@ -171,7 +214,12 @@ public final class Supervisor {
           err.println("terminus: still alive after the ladder, not stopped: " + named(r.survivors));
         }
       }
-      if (r.signal != null && !r.timedOut && SelfSignal.possible(raw - 128)) {
+      if (killedAfterTimeout && !compat.foreground() && SelfSignal.possible(9)) {
+        // coreutils timeout sends SIGKILL to its whole process group, itself included.
+        r.raised = r.signal;
+        raise = 9;
+        note("exit status 137: terminus ends by SIGKILL as coreutils timeout does");
+      } else if (r.signal != null && !r.timedOut && SelfSignal.possible(raw - 128)) {
         // Die the way the command died, as coreutils timeout does (see SelfSignal).
         r.raised = r.signal;
         raise = raw - 128;
@@ -241,13 +289,18 @@ public final class Supervisor {
             return;
           }
           // The ladder is the stop policy: whatever signal asked for the stop, it starts from its
-          // first step (docker stop's SIGTERM becomes the ladder's gentle INT).
+          // first step (docker stop's SIGTERM becomes the ladder's gentle INT). coreutils timeout
+          // passes the signal on instead.
           r.trigger = sig + " received";
+          if (compat != null) {
+            steps = timeoutSteps(sig);
+            r.ladder = new Ladder(steps);
+          }
           note(
               sig
                   + (group != null ? " received by the process group" : " received")
                   + "; stop ladder "
-                  + ladder
+                  + r.ladder
                   + " from step 1");
           step = 0;
           stepEnd = send(tree, step, r, group);
@@ -292,15 +345,29 @@ public final class Supervisor {
       if (ev instanceof SignalName) {
         SignalName sig = (SignalName) ev;
         SignalName group = witness.sentToGroup(sig) ? sig : null;
-        if (step + 1 < steps.size()) {
+        if (step + 1 < steps.size() && compat == null) {
           note(sig + " received again; next step at once");
           step++;
           stepEnd = send(tree, step, r, group);
         } else {
-          note(sig + " received after the last step; forwarded");
+          note(sig + " received" + (compat == null ? " after the last step" : "") + "; forwarded");
+          announce(sig);
           signal(tree, sig, group);
         }
       }
+    }
+  }
+
+  /** {@code terminus timeout -v}: one line per signal sent, as coreutils says it. */
+  private void announce(SignalName sig) {
+    if (compat != null && compat.announce()) {
+      err.println(
+          "terminus timeout: sending signal "
+              + sig.name()
+              + " to command '"
+              + command.get(0)
+              + "'");
+      err.flush();
     }
   }
 
@@ -328,6 +395,7 @@ public final class Supervisor {
    */
   private long send(ProcessTree tree, int index, RunReport r, SignalName group) {
     Ladder.Step s = steps.get(index);
+    announce(s.signal());
     long at = ms();
     List<Long> had = new ArrayList<>();
     List<Long> pids = signal(tree, s.signal(), group == null ? null : group, had);
@@ -359,7 +427,11 @@ public final class Supervisor {
    */
   private List<Long> signal(ProcessTree tree, SignalName sig, SignalName group, List<Long> had) {
     List<Long> pids = new ArrayList<>();
-    for (long pid : snapshot(tree)) {
+    List<Long> members = snapshot(tree);
+    if (compat != null && compat.foreground()) {
+      members = members.contains(tree.leader()) ? List.of(tree.leader()) : List.of();
+    }
+    for (long pid : members) {
       if (group != null && group.number() == sig.number() && witness.inGroup(pid)) {
         had.add(pid);
       } else {
