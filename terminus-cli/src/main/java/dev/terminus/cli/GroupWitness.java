@@ -29,6 +29,8 @@ final class GroupWitness implements AutoCloseable {
 
   private final long pgrp;
   private Process sentinel;
+  /** Every sentinel ever started: an ended one may linger until the JDK reaps it. */
+  private final java.util.Set<Long> sentinels = new java.util.HashSet<>();
   /** Bits (1 << (signal - 1)) of group signals seen and not yet consumed. */
   private long caught;
 
@@ -144,6 +146,7 @@ final class GroupWitness implements AutoCloseable {
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .redirectError(ProcessBuilder.Redirect.DISCARD)
               .start();
+      sentinels.add(p.pid());
       // Blocked in the sentinel, and in our group: otherwise it witnesses nothing.
       ProcessTree.Stat s = ProcessTree.readStat(p.pid());
       if (s == null || s.pgrp() != pgrp || !blocksWatched(p.pid())) {
@@ -199,8 +202,7 @@ final class GroupWitness implements AutoCloseable {
    * @return true if it is the current sentinel
    */
   boolean isSentinel(long pid) {
-    Process p = sentinel;
-    return p != null && p.pid() == pid;
+    return sentinels.contains(pid);
   }
 
   /** Ends the sentinel. */

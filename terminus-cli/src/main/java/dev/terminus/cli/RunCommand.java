@@ -63,6 +63,21 @@ final class RunCommand implements Callable<Integer> {
   Path report;
 
   @Option(
+      names = "--leftovers",
+      paramLabel = "stop|leave",
+      defaultValue = "stop",
+      description =
+          "When COMMAND ends by itself and leaves processes running (a daemon, a setsid"
+              + " escapee): stop them with the ladder (default), or leave them running.")
+  Leftovers leftovers;
+
+  /** {@code --leftovers}. */
+  enum Leftovers {
+    stop,
+    leave
+  }
+
+  @Option(
       names = {"-v", "--verbose"},
       description = "Print which steps ran, how the command ended and who ended it, on stderr.")
   boolean verbose;
@@ -92,7 +107,9 @@ final class RunCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "empty command name");
     }
     Duration t = timeout == null || timeout.isZero() ? null : timeout;
-    Supervisor s = new Supervisor(command, t, ladder, preserveStatus, report, verbose, System.err);
+    Supervisor s =
+        new Supervisor(command, t, ladder, preserveStatus, report, verbose, System.err)
+            .stopLeftovers(leftovers == Leftovers.stop);
     int status = s.run();
     signalToRaise = s.signalToRaise();
     return status;

@@ -87,6 +87,19 @@ public final class Supervisor {
     this.err = err;
   }
 
+  private boolean stopLeftovers = true;
+
+  /**
+   * What to do with the processes the command leaves running when it ends by itself.
+   *
+   * @param stop true to stop them with the ladder (the default), false to leave them
+   * @return this
+   */
+  Supervisor stopLeftovers(boolean stop) {
+    this.stopLeftovers = stop;
+    return this;
+  }
+
   /** Set by {@link #likeCoreutilsTimeout}: null for {@code terminus run}'s own rules. */
   private TimeoutRules compat;
 
@@ -162,6 +175,11 @@ public final class Supervisor {
     RunReport r = new RunReport(command, startedAt, timeout, ladder);
     witness = GroupWitness.start();
     subreaper = Orphans.becomeSubreaper();
+    if (ProcessHandle.current().pid() == 1 && !subreaper) {
+      err.println(
+          "terminus: warning: running as PID 1, and this JVM cannot reap orphaned processes (JDK"
+              + " 22 or later can): they stay zombies; add an init (docker run --init, tini)");
+    }
     try {
       Process child;
       try {
@@ -271,7 +289,20 @@ public final class Supervisor {
       }
       if (step < 0) {
         if (!child.isAlive()) {
-          return;
+          List<Long> left = snapshot(tree);
+          if (left.isEmpty() || !stopLeftovers) {
+            if (!left.isEmpty()) {
+              note("the command ended; left running: " + named(left));
+            }
+            return;
+          }
+          // The whole tree, always: what the command left behind is stopped with the same
+          // ladder, as systemd's KillMode=control-group does.
+          r.trigger = "the command ended, leaving " + describe(left);
+          note("the command ended, leaving " + named(left) + "; stop ladder " + ladder + " from step 1");
+          step = 0;
+          stepEnd = send(tree, step, r, null);
+          continue;
         }
         Object ev = poll(Math.min(SNAPSHOT_EVERY_MS, Math.max(0, timeoutAt - now)));
         if (ev == null) {

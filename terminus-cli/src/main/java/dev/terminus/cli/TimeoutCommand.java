@@ -99,7 +99,8 @@ final class TimeoutCommand implements Callable<Integer> {
     Duration t = duration.isZero() ? null : duration;
     Supervisor s =
         new Supervisor(command, t, new Ladder(steps), preserveStatus, null, false, System.err)
-            .likeCoreutilsTimeout(new Supervisor.TimeoutRules(kill, foreground, verbose));
+            .likeCoreutilsTimeout(new Supervisor.TimeoutRules(kill, foreground, verbose))
+            .stopLeftovers(false); // coreutils waits for the command alone
     int status = s.run();
     signalToRaise = s.signalToRaise();
     return status;

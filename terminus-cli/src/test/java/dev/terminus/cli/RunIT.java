@@ -241,6 +241,84 @@ class RunIT {
         .contains("terminus: still alive after the ladder, not stopped: " + survivor + " (sleep)");
   }
 
+  /** A command that starts a setsid escapee, says its pid, and exits 3 at once. */
+  private Path leavesAnEscapee() throws Exception {
+    return Proc.script(
+        dir,
+        "leaves.sh",
+        "#!/bin/sh\n"
+            + "setsid sh -c 'echo $$ > left.pid; exec sleep 1000' >/dev/null 2>&1 &\n"
+            + "while [ ! -s left.pid ]; do sleep 0.05; done\n"
+            + "exit 3\n");
+  }
+
+  @Test
+  void whatTheCommandLeavesRunningIsStoppedWithTheLadderByDefault() throws Exception {
+    Path report = dir.resolve("left.json");
+    Proc t =
+        procs.terminus(
+            dir, "run", "-v", "--ladder", "TERM:5s,KILL", "--report", report.toString(), "--",
+            leavesAnEscapee().toString());
+    int status = t.waitFor();
+    long left = Long.parseLong(Files.readString(dir.resolve("left.pid")).trim());
+    t.adopt(left);
+    assertThat(status).as(t.err()).isEqualTo(3); // the command's own status
+    assertThat(Proc.alive(left)).as("leftover " + left + " alive").isFalse();
+    assertThat(t.err()).contains("the command ended, leaving " + left + " (sleep)");
+    assertThat(Files.readString(report))
+        .contains("\"trigger\": \"the command ended, leaving 1 process [" + left + "]\"")
+        .contains("\"endedBy\": \"exited on its own\"")
+        .contains("\"survivors\": []");
+  }
+
+  @Test
+  void leftoversLeaveKeepsThemRunningAndSaysSo() throws Exception {
+    Proc t =
+        procs.terminus(
+            dir, "run", "-v", "--leftovers", "leave", "--", leavesAnEscapee().toString());
+    int status = t.waitFor();
+    long left = Long.parseLong(Files.readString(dir.resolve("left.pid")).trim());
+    t.adopt(left);
+    assertThat(status).as(t.err()).isEqualTo(3);
+    assertThat(Proc.alive(left)).isTrue();
+    assertThat(t.err()).contains("the command ended; left running: " + left + " (sleep)");
+  }
+
+  @Test
+  void asPid1TerminusReapsOrphansOrSaysAnInitIsNeeded() throws Exception {
+    Proc probe = procs.start(dir, List.of("unshare", "--pid", "--fork", "--mount-proc", "true"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        probe.waitFor() == 0, "unshare --pid needs privileges here: " + probe.err());
+    Path sh =
+        Proc.script(
+            dir,
+            "orphan.sh",
+            "#!/bin/sh\n"
+                + "( sleep 0.2 & echo $! > orphan.pid )\n" // re-parented to PID 1: terminus
+                + "while [ ! -s orphan.pid ]; do sleep 0.05; done\n"
+                + "p=$(cat orphan.pid); n=0\n"
+                + "while [ -e /proc/$p ] && [ $n -lt 200 ]; do n=$((n+1)); sleep 0.05; done\n"
+                + "if [ -e /proc/$p ]; then echo \"orphan not reaped\"; else echo \"orphan reaped\"; fi\n");
+    List<String> cmd = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc"));
+    cmd.addAll(Proc.terminusCommand("run", "--", sh.toString()));
+    boolean reaps = Runtime.version().feature() >= 22;
+    if (!reaps) {
+      // JDK 17: the warning is the behaviour; the orphan would stay a zombie until the end.
+      cmd = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc"));
+      cmd.addAll(Proc.terminusCommand("run", "--", "true"));
+    }
+    Proc t = procs.start(dir, cmd);
+    assertThat(t.waitFor()).as(t.err()).isZero();
+    if (reaps) {
+      assertThat(t.out()).isEqualTo("orphan reaped");
+      assertThat(t.err()).doesNotContain("PID 1");
+    } else {
+      assertThat(t.err())
+          .contains(
+              "terminus: warning: running as PID 1, and this JVM cannot reap orphaned processes");
+    }
+  }
+
   @Test
   void preserveStatusGivesTheChildsStatusAfterATimeout() throws Exception {
     Proc t =
