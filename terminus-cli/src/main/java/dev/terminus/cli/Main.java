@@ -19,7 +19,9 @@ import picocli.CommandLine.Spec;
     name = "terminus",
     mixinStandardHelpOptions = true,
     version = "terminus 0.1.0",
-    description = "Stop programs the right way: supervise, demonstrate, explain.",
+    description =
+        "Stop programs the right way: supervise a command (run, timeout), watch the ways a"
+            + " program stops (demo), decode an exit status (explain).",
     subcommands = {
       RunCommand.class,
       TimeoutCommand.class,
@@ -31,8 +33,10 @@ import picocli.CommandLine.Spec;
     exitCodeOnExecutionException = Main.USAGE,
     footer = {
       "",
-      "Exit status of 'terminus run': the command's own; 124 on timeout; 125 when terminus itself",
-      "fails or is misused; 126 when the command cannot be executed; 127 when it is not found."
+      "Exit status of 'terminus run' and 'terminus timeout': the command's own (a command"
+          + " killed by a signal makes terminus die by it); 124 on timeout; 125 when terminus"
+          + " itself fails or is misused; 126 when the command cannot be executed; 127 when it is"
+          + " not found."
     })
 public final class Main implements Callable<Integer> {
   /** Status for a usage error or a failure of {@code terminus} itself, as coreutils timeout. */

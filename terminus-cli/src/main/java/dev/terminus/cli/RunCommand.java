@@ -18,17 +18,20 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     exitCodeOnInvalidInput = Main.USAGE,
     exitCodeOnExecutionException = Main.USAGE,
-    description = {
-      "Run COMMAND directly (no shell), with stdin, stdout and stderr inherited. On timeout, or",
-      "when terminus gets SIGINT, SIGTERM or SIGHUP, climb the stop ladder from its first step:",
-      "each step signals the command and all its descendants, then waits up to its duration for",
-      "them to end. A second signal moves to the next step at once."
-    },
+    header = "Run COMMAND with a timeout and a stop ladder over its whole process tree.",
+    description =
+        "Run COMMAND directly (no shell), with stdin, stdout and stderr inherited. On timeout,"
+            + " when terminus gets SIGINT, SIGTERM or SIGHUP, or when COMMAND ends and leaves"
+            + " processes running, climb the stop ladder from its first step: each step signals"
+            + " the command and all its descendants, then waits up to its duration for them to"
+            + " end. A second signal moves to the next step at once.",
     footer = {
       "",
-      "Exit status: the command's own; 128+N when it died of signal N; 124 after a timeout",
-      "(unless --preserve-status); 125 for a usage error; 126 when COMMAND cannot be executed;",
-      "127 when it is not found. Example:",
+      "Exit status: the command's own; when a signal killed it, terminus dies by the same"
+          + " signal; 124 after a timeout (unless --preserve-status); 125 for a usage error; 126"
+          + " when COMMAND cannot be executed; 127 when it is not found.",
+      "",
+      "Example:",
       "  terminus run --timeout 30s --ladder INT:10s,TERM:5s,KILL -- python3 job.py"
     })
 final class RunCommand implements Callable<Integer> {
@@ -47,8 +50,8 @@ final class RunCommand implements Callable<Integer> {
       defaultValue = "INT:5s,TERM:5s,KILL",
       converter = Converters.LadderSpec.class,
       description =
-          "Stop ladder, SIGNAL[:WAIT] steps (default: ${DEFAULT-VALUE}). Signals: INT, TERM,"
-              + " HUP, QUIT, KILL, USR1, USR2 or a number.")
+          "The stop ladder: SIGNAL[:WAIT] steps. Signals: INT, TERM, HUP, QUIT, USR1, USR2,"
+              + " a number, and KILL (last, without a wait). Default: ${DEFAULT-VALUE}")
   Ladder ladder;
 
   @Option(

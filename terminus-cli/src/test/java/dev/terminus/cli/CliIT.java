@@ -3,6 +3,7 @@ package dev.terminus.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,6 +39,12 @@ class CliIT {
   @Test
   void noCommand() throws Exception {
     usageError("COMMAND", "run", "--timeout", "1s");
+  }
+
+  @Test
+  void aStepAfterKillOrAWaitOnKill() throws Exception {
+    usageError("after KILL", "run", "--ladder", "KILL,INT", "--", "true");
+    usageError("a wait on KILL", "run", "--ladder", "KILL:1s,INT", "--", "true");
   }
 
   @Test
@@ -89,6 +96,22 @@ class CliIT {
     assertThat(t.waitFor()).isZero();
     assertRow(t.out(), "halt", "1");
     assertThat(t.out()).doesNotContain("graceful  ");
+  }
+
+  @Test
+  void demoFitsColumnsAndNeverCutsAMessage() throws Exception {
+    for (String columns : List.of("80", "120")) {
+      List<String> cmd = new java.util.ArrayList<>(List.of("env", "COLUMNS=" + columns));
+      cmd.addAll(Proc.terminusCommand("demo", "error"));
+      Proc t = procs.start(dir, cmd);
+      assertThat(t.waitFor()).as(t.err()).isZero();
+      for (String line : t.out().split("\n")) {
+        assertThat(line.length()).as(line).isLessThanOrEqualTo(Integer.parseInt(columns));
+      }
+      assertThat(t.out().replaceAll("\\s+", " "))
+          .contains("java.lang.IllegalStateException: balance went negative: a bug")
+          .doesNotContain("...");
+    }
   }
 
   private static void assertRow(String out, String label, String status) {

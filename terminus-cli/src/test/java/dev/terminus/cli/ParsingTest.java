@@ -72,6 +72,16 @@ class ParsingTest {
   }
 
   @Test
+  void killEndsTheLadderAndTakesNoWait() {
+    assertThatThrownBy(() -> Ladder.parse("KILL,INT"))
+        .hasMessage("step 'INT' after KILL in ladder 'KILL,INT' (KILL must be the last step)");
+    assertThatThrownBy(() -> Ladder.parse("INT:1s,KILL:1s"))
+        .hasMessageStartingWith("a wait on KILL in ladder 'INT:1s,KILL:1s' (KILL cannot be caught");
+    assertThatThrownBy(() -> Ladder.parse("KILL:1s,INT")).hasMessageContaining("KILL");
+    assertThat(Ladder.parse("INT:1s,9")).hasToString("INT:1s,KILL");
+  }
+
+  @Test
   void procStatLinesWithAwkwardCommandNames() {
     String line =
         "4242 (we (ird) name) S 100 4242 4242 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 987654 1 2 3";

@@ -186,7 +186,7 @@ class RunIT {
             "--timeout",
             "1s",
             "--ladder",
-            "TERM:1s,KILL:2s",
+            "TERM:1s,KILL",
             "--report",
             report.toString(),
             "--",
