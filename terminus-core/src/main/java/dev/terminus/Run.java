@@ -1,11 +1,9 @@
 package dev.terminus;
 
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -127,25 +125,28 @@ final class Run implements Watchdog.Target {
 
   final Lifecycle lifecycle = new Lifecycle();
   final Plan plan = new Plan();
-  final Sections sections = new Sections();
   final Jvm jvm;
-  private final Watchdog watchdog = new Watchdog(this);
+  /** Made on first use: start-up loads only what a request and the signal handlers need. */
+  private volatile Sections sections;
+  private volatile Watchdog watchdog;
   private volatile Mode mode;
   /** The runner's settings; null while no runner is attached. */
   private volatile Settings settings;
   /** The thread that runs the body; null while no runner is attached. */
   private volatile Thread main;
   private volatile Report report;
-  /** Counted down when the JVM's shutdown hook may return and let the JVM's exit carry on. */
-  private final CountDownLatch released = new CountDownLatch(1);
-  /** Counted down when a stop has run; logging frameworks' own shutdown waits for it. */
-  private final CountDownLatch stopDone = new CountDownLatch(1);
+  /** Set when the JVM's shutdown hook may return and let the JVM's exit carry on. */
+  private boolean released; // guarded by this
+  /** Set when a stop has run; logging frameworks' own shutdown waits for it. */
+  private boolean stopDone; // guarded by this
   private volatile boolean stopBegun;
   /** A worker's request whose interrupt of the main thread waits for {@link #WORKER_GRACE}. */
   private volatile ExitException nudgeFor;
   private volatile StopSignal ownExitSignal;
   private volatile Set<Thread> threadsBeforeExit = Set.of();
   private volatile boolean jvmExitGraceOver;
+  /** The signal's request while a drain-first stop drains, before it is made. */
+  private volatile SignalExit draining;
   /** The thread that called {@code System.exit} when a third party began the JVM's exit. */
   private volatile Thread exitCaller;
   private volatile boolean budgetWarned;
@@ -157,6 +158,60 @@ final class Run implements Watchdog.Target {
   private Run(Mode mode, Jvm jvm) {
     this.mode = mode;
     this.jvm = jvm;
+  }
+
+  Sections sections() {
+    Sections s = sections;
+    if (s == null) {
+      synchronized (this) {
+        if (sections == null) {
+          sections = new Sections();
+        }
+        s = sections;
+      }
+    }
+    return s;
+  }
+
+  private Watchdog watchdog() {
+    Watchdog w = watchdog;
+    if (w == null) {
+      synchronized (this) {
+        if (watchdog == null) {
+          watchdog = new Watchdog(this);
+        }
+        w = watchdog;
+      }
+    }
+    return w;
+  }
+
+  private synchronized void release() {
+    released = true;
+    notifyAll();
+  }
+
+  private synchronized void stopDone() {
+    stopDone = true;
+    notifyAll();
+  }
+
+  /** Waits for {@code done} (under this monitor), up to {@code nanos}, or forever when 0. */
+  private synchronized boolean await(java.util.function.BooleanSupplier done, long nanos)
+      throws InterruptedException {
+    long until = System.nanoTime() + nanos;
+    while (!done.getAsBoolean()) {
+      if (nanos == 0) {
+        wait();
+      } else {
+        long left = until - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+    }
+    return true;
   }
 
   String name() {
@@ -225,11 +280,21 @@ final class Run implements Watchdog.Target {
           // Named as a string: touching the class would start java.util.logging in every program.
           TerminusLogManager.prepare();
         }
-        Set<StopSignal> wanted = EnumSet.noneOf(StopSignal.class);
+        // No EnumSet, Enum.valueOf or method reference here: each costs start time (reflection,
+        // a lambda bootstrap) in every program.
+        java.util.List<StopSignal> wanted = new java.util.ArrayList<>(3);
         for (String name : settings.signals.keySet()) {
-          wanted.add(StopSignal.valueOf(name));
+          wanted.add(StopSignal.parse(name));
         }
-        r.previousHandlers = r.jvm.handle(wanted, r::onSignal);
+        r.previousHandlers =
+            r.jvm.handle(
+                wanted,
+                new java.util.function.Consumer<StopSignal>() {
+                  @Override
+                  public void accept(StopSignal sig) {
+                    r.onSignal(sig);
+                  }
+                });
       }
       return r;
     }
@@ -238,7 +303,10 @@ final class Run implements Watchdog.Target {
   /** Ends a {@link Terminus#call}: nothing it installed, registered or requested survives it. */
   void close() {
     synchronized (LOCK) {
-      watchdog.disarm();
+      Watchdog w = watchdog;
+      if (w != null) {
+        w.disarm();
+      }
       jvm.restore(previousHandlers);
       Thread.setDefaultUncaughtExceptionHandler(previousUncaught);
       plan.discard();
@@ -251,7 +319,10 @@ final class Run implements Watchdog.Target {
         Thread.interrupted();
       }
     }
-    watchdog.awaitIdle();
+    Watchdog w = watchdog;
+    if (w != null) {
+      w.awaitIdle();
+    }
   }
 
   /** Installs the process's one JVM shutdown hook, through which a third party's exit runs. */
@@ -300,7 +371,7 @@ final class Run implements Watchdog.Target {
       return;
     }
     if (mode == Mode.RUN) {
-      watchdog.arm(deadline());
+      watchdog().arm(deadline());
     }
     Thread m = main;
     if (m == null || Thread.currentThread() == m) {
@@ -310,7 +381,7 @@ final class Run implements Watchdog.Target {
       Sections.interruptOutside(m);
     } else {
       nudgeFor = e;
-      watchdog.nudge(WORKER_GRACE);
+      watchdog().nudge(WORKER_GRACE);
     }
   }
 
@@ -323,7 +394,10 @@ final class Run implements Watchdog.Target {
       if (r.nudgeFor == original) {
         r.nudgeFor = null;
       }
-      r.watchdog.disarm();
+      Watchdog w = r.watchdog;
+      if (w != null) {
+        w.disarm();
+      }
       Thread m = r.main;
       if (m != null) {
         Sections.cancelDeferred(m);
@@ -369,15 +443,22 @@ final class Run implements Watchdog.Target {
 
   private void onSignal(StopSignal sig) {
     SignalExit request = new SignalExit(sig, statusFor(sig), null);
-    Lifecycle.SignalOutcome outcome = lifecycle.signal(request, System.nanoTime());
+    Settings st = settings;
+    boolean drainFirst = mode == Mode.RUN && st != null && st.drainFirst != null;
+    Lifecycle.SignalOutcome outcome = lifecycle.signal(request, System.nanoTime(), drainFirst);
     publish();
     switch (outcome) {
       case REQUESTED:
         Events.exitRequested(request);
         onRequested(request, true);
         break;
+      case DRAIN_FIRST:
+        drainThenRequest(request, st.drainFirst);
+        break;
       case NOTED:
-        interruptMain(); // a worker's request still within its grace: the signal ends the wait
+        if (lifecycle.state().stage == Lifecycle.Stage.REQUESTED) {
+          interruptMain(); // a worker's request still within its grace: the signal ends the wait
+        }
         break;
       case FORCE:
         force(sig);
@@ -387,14 +468,54 @@ final class Run implements Watchdog.Target {
     }
   }
 
+  /**
+   * For programs that serve: announce, keep serving for {@code servingDelay}, drain, and only then
+   * request the exit, which interrupts the main thread. Runs on its own thread, so the signal
+   * handler returns at once and a second signal can still force the exit.
+   */
+  private void drainThenRequest(SignalExit request, Duration servingDelay) {
+    draining = request;
+    watchdog().arm(deadline());
+    Report r = new Report(name());
+    r.reason(request, null);
+    report = r;
+    Thread drainer =
+        new Thread("terminus-drain") {
+          @Override
+          public void run() {
+            Stopper s = new Stopper(name(), plan, sections(), r, System.err, null);
+            try {
+              s.runPhase(Phase.ANNOUNCE, deadline(), false);
+              if (!servingDelay.isZero()) {
+                Thread.sleep(Math.max(1, servingDelay.toMillis()));
+              }
+              s.runPhase(Phase.DRAIN, deadline(), true);
+            } catch (InterruptedException e) {
+              // Nobody interrupts the drain but the JVM's end: request the exit now.
+            } finally {
+              s.close();
+            }
+            if (lifecycle.request(request)) {
+              publish();
+              Events.exitRequested(request);
+              onRequested(request, true);
+            } else {
+              interruptMain(); // something else was requested meanwhile: it decides
+            }
+          }
+        };
+    drainer.setDaemon(true);
+    drainer.start();
+  }
+
   /** A second signal: end now, but never in the middle of a critical section. */
   private void force(StopSignal sig) {
     String name = name();
-    int open = sections.open();
+    int open = sections().open();
     if (open > 0) {
       Runtimes.writeStderr(name + ": " + sig.fullName() + " while stopping: waiting for " + open
           + " critical section(s) to close");
-      sections.awaitClosed(Watchdog.nanos(deadline()), null);
+      sections().awaitClosed(Watchdog.nanos(deadline()), null);
     }
     Runtimes.writeStderr(name + ": " + sig.fullName() + " while stopping: exit forced");
     int status = statusFor(sig);
@@ -454,7 +575,8 @@ final class Run implements Watchdog.Target {
     if (Thread.currentThread() == main) {
       Thread.interrupted(); // the request's interrupt has done its work; let cleanup block
     }
-    Report r = new Report(name());
+    Report early = report; // a drain-first stop began it
+    Report r = early != null ? early : new Report(name());
     r.reason(lifecycle.pending(), failure);
     Thread caller = exitCaller;
     if (lifecycle.pending() instanceof ExitException.Foreign) {
@@ -463,7 +585,7 @@ final class Run implements Watchdog.Target {
     r.status = o.status;
     report = r;
     if (mode == Mode.RUN) {
-      watchdog.arm(deadline());
+      watchdog().arm(deadline());
     }
     runStop(r, caller);
     lifecycle.stopped();
@@ -508,7 +630,7 @@ final class Run implements Watchdog.Target {
    */
   private void finishInJvmExit(int status, StopSignal signal) {
     if (status == Lifecycle.UNKNOWN || (signal == null && status == standaloneStatus)) {
-      released.countDown();
+      release();
       return;
     }
     Runtimes.flush();
@@ -523,11 +645,11 @@ final class Run implements Watchdog.Target {
   private void runStop(Report r, Thread exitCaller) {
     stopBegun = true;
     try {
-      new Stopper(name(), plan, sections, r, System.err, exitCaller).run(deadline());
+      new Stopper(name(), plan, sections(), r, System.err, exitCaller).run(deadline());
       Runtimes.flush();
       r.write(reportDestination(), false);
     } finally {
-      stopDone.countDown();
+      stopDone();
     }
   }
 
@@ -538,8 +660,11 @@ final class Run implements Watchdog.Target {
   }
 
   /**
-   * The JVM's rule when main returns: wait for the other non-daemon threads, naming them on stderr
-   * once the configured wait has passed. An exit request interrupts the wait.
+   * The JVM's rule when main returns: wait for the other non-daemon threads, except the threads of
+   * executors registered with {@link Shutdown#stop}, which the plan stops. An exit request ends the
+   * wait. The threads waited for are named on stderr once the configured wait has passed, unless
+   * the program serves (it has {@link Phase#ANNOUNCE} or {@link Phase#DRAIN} tasks, or drains
+   * before unwinding): a server's threads are meant to outlive its {@code main}.
    */
   private void awaitNonDaemonThreads() {
     Settings st = settings;
@@ -548,40 +673,57 @@ final class Run implements Watchdog.Target {
     }
     long reportAt = System.nanoTime() + Watchdog.nanos(st.threadsReportAfter);
     boolean reported = false;
+    // A drain-first signal keeps main waiting here until the drain has made the request.
     while (lifecycle.pending() == null) {
-      Thread other = null;
-      for (Thread t : liveThreads()) {
-        if (t != main && t.isAlive() && !t.isDaemon() && !t.getName().equals("DestroyJavaVM")) {
-          other = t;
-          break;
-        }
-      }
+      Thread other = firstWaitedFor();
       if (other == null) {
         return;
       }
       try {
         long left = reportAt - System.nanoTime();
-        if (reported || left <= 0) {
-          if (!reported) {
-            reported = true;
+        if (!reported && left <= 0) {
+          reported = true;
+          if (!serves()) {
             reportWaitingThreads(st);
           }
-          other.join();
-        } else {
-          TimeUnit.NANOSECONDS.timedJoin(other, left);
         }
+        // Bounded slices: an executor registered meanwhile may own the thread waited for.
+        long slice = TimeUnit.MILLISECONDS.toNanos(200);
+        TimeUnit.NANOSECONDS.timedJoin(other, reported ? slice : Math.min(slice, Math.max(1, left)));
       } catch (InterruptedException e) {
         // An exit was requested (the loop ends) or someone else interrupted us: keep waiting.
       }
     }
   }
 
+  private boolean serves() {
+    Settings st = settings;
+    return (st != null && st.drainFirst != null) || plan.hasTaskIn(Phase.ANNOUNCE, Phase.DRAIN);
+  }
+
+  /** A live non-daemon thread that keeps the process alive and that no registered executor owns. */
+  private Thread firstWaitedFor() {
+    Set<Thread> owned = plan.ownedThreads();
+    for (Thread t : liveThreads()) {
+      if (waitedFor(t, owned)) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private boolean waitedFor(Thread t, Set<Thread> owned) {
+    return t != main && t.isAlive() && !t.isDaemon() && !t.getName().equals("DestroyJavaVM")
+        && !owned.contains(t);
+  }
+
   private void reportWaitingThreads(Settings st) {
     StringBuilder b = new StringBuilder();
     b.append(st.name).append(": main returned ").append(Durations.format(st.threadsReportAfter))
         .append(" ago; the JVM waits for these non-daemon threads:");
+    Set<Thread> owned = plan.ownedThreads();
     for (Thread t : liveThreads()) {
-      if (t != main && t.isAlive() && !t.isDaemon() && !t.getName().equals("DestroyJavaVM")) {
+      if (waitedFor(t, owned)) {
         b.append(System.lineSeparator()).append("  thread '").append(t.getName()).append("' ")
             .append(t.getState());
         for (StackTraceElement e : t.getStackTrace()) {
@@ -604,15 +746,17 @@ final class Run implements Watchdog.Target {
       jvm.halt(DEADLINE_EXCEEDED);
       return;
     }
-    if (s.stage == Lifecycle.Stage.RUNNING) {
+    SignalExit drain = draining;
+    if (s.stage == Lifecycle.Stage.RUNNING && drain == null) {
       return; // withdrawn meanwhile
     }
     boolean stopping = s.stage.compareTo(Lifecycle.Stage.STOPPING) >= 0;
-    int status = stopping ? s.status : Lifecycle.statusOf(s.request);
+    ExitException request = s.request != null ? s.request : drain;
+    int status = stopping ? s.status : Lifecycle.statusOf(request);
     Report r = report;
     if (r == null) {
       r = new Report(name());
-      r.reason(s.request, null);
+      r.reason(request, null);
     }
     Stopper.skipRemaining(r, plan);
     String name = name();
@@ -625,8 +769,8 @@ final class Run implements Watchdog.Target {
       Runtimes.writeStderr(name + ": shutdown not finished within the deadline of " + limit
           + "; letting the JVM's exit go on with its own status");
       jvmExitGraceOver = true;
-      watchdog.rearm(JVM_EXIT_GRACE);
-      released.countDown();
+      watchdog().rearm(JVM_EXIT_GRACE);
+      release();
       return;
     }
     if (status == 0) {
@@ -638,7 +782,7 @@ final class Run implements Watchdog.Target {
     r.status = status;
     r.write(reportDestination(), true);
     Events.deadlineExceeded(status, deadline());
-    String what = stopping ? "shutdown" : "exit requested with status " + s.request.status() + " but";
+    String what = stopping ? "shutdown" : "exit requested with status " + request.status() + " but";
     Runtimes.writeStderr(name + ": " + what + " not finished within the deadline of " + limit
         + "; halting with status " + status);
     jvm.halt(status);
@@ -659,12 +803,12 @@ final class Run implements Watchdog.Target {
         afterOwnExit();
         return;
       case RUNNER_DRIVES:
-        watchdog.arm(deadline());
+        watchdog().arm(deadline());
         interruptMain();
         awaitReleased();
         return;
       case HOOK_DRIVES:
-        watchdog.arm(deadline());
+        watchdog().arm(deadline());
         driveFromHook(caller);
         awaitReleased();
         return;
@@ -700,7 +844,7 @@ final class Run implements Watchdog.Target {
     boolean interrupted = false;
     while (true) {
       try {
-        released.await();
+        await(() -> released, 0);
         break;
       } catch (InterruptedException e) {
         interrupted = true;
@@ -791,7 +935,7 @@ final class Run implements Watchdog.Target {
       }
     }
     try {
-      p.stopDone.await(nanos, TimeUnit.NANOSECONDS);
+      p.await(() -> p.stopDone, Math.max(1, nanos));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -66,10 +66,15 @@ public final class Terminus {
    * Runs {@code main} with the default configuration and returns the exit status instead of
    * exiting, so applications can test their own exit paths.
    *
-   * <p>It runs the cleanup tasks registered during the call and flushes as {@link #run} does, and
-   * leaves nothing behind: no shutdown hook, signal handler, thread, cleanup task or pending exit
-   * request. It installs no signal handler and enforces no deadline, and {@link Exit#halt} inside
-   * it is simulated: see there. A signal exit is reported as 128 + the signal's number.
+   * <p>The call owns the thread that runs it and the threads started from it while it runs; the
+   * rest of the JVM is outside it. It runs only the cleanup tasks its own threads registered,
+   * flushes as {@link #run} does, and leaves nothing behind: no shutdown hook, signal handler,
+   * thread, cleanup task or pending exit request. Its exit request stops only its own threads
+   * ({@link Exit#checkpoint()} and {@link #critical(String)} elsewhere are unaffected), and its
+   * drain waits only for their critical sections. It installs no signal handler and enforces no
+   * deadline. {@link Exit#halt} inside it is simulated and decisive: no cleanup task runs and the
+   * call returns the halt's status even if the body catches it and goes on. A signal exit is
+   * reported as 128 + the signal's number.
    *
    * @param args the command-line arguments, passed to {@code main}
    * @param main the program's body
@@ -176,6 +181,7 @@ public final class Terminus {
     private boolean raise = true;
     private Duration threadsReportAfter;
     private boolean exitOnMainReturn;
+    private Duration drainFirst;
     private final List<Map.Entry<Class<? extends Throwable>, Integer>> mappings = new ArrayList<>();
 
     Builder() {}
@@ -306,6 +312,32 @@ public final class Terminus {
     }
 
     /**
+     * Makes a signal drain the program before it unwinds, for programs that serve: on the first
+     * SIGINT, SIGTERM or SIGHUP the {@link Phase#ANNOUNCE} tasks run (readiness down), the program
+     * keeps serving for {@code servingDelay} (a load balancer or Kubernetes still routes to it for
+     * a few seconds), then the open critical sections and the {@link Phase#DRAIN} tasks run (stop
+     * accepting, finish in-flight work); only then is the exit requested and the main thread
+     * interrupted, and the rest of the plan runs as usual. Until then nothing is requested: {@link
+     * Exit#checkpoint()} does not throw and critical sections are entered as before. A second
+     * signal still forces the exit, and the deadline bounds the whole stop from the first signal.
+     * Off by default; {@code terminus.drain-first} / {@code TERMINUS_DRAIN_FIRST} ({@code on},
+     * {@code off}, or the serving delay) overrides it.
+     *
+     * @param servingDelay how long to keep serving after the announcement; zero for none
+     * @return this builder
+     * @throws IllegalArgumentException if {@code servingDelay} is negative
+     * @throws NullPointerException if {@code servingDelay} is null
+     */
+    public Builder drainBeforeUnwinding(Duration servingDelay) {
+      Objects.requireNonNull(servingDelay, "servingDelay");
+      if (servingDelay.isNegative()) {
+        throw new IllegalArgumentException("servingDelay " + servingDelay + " must not be negative");
+      }
+      this.drainFirst = servingDelay;
+      return this;
+    }
+
+    /**
      * Builds the runner. System properties and environment variables are read when it runs.
      *
      * @return a new runner with a copy of this configuration
@@ -320,13 +352,14 @@ public final class Terminus {
       copy.mappings.addAll(mappings);
       copy.threadsReportAfter = threadsReportAfter;
       copy.exitOnMainReturn = exitOnMainReturn;
+      copy.drainFirst = drainFirst;
       return new Runner(copy);
     }
 
     Settings settings() {
       return Settings.resolve(
           name, deadline, new LinkedHashMap<>(signals), raise, mappings, threadsReportAfter,
-          exitOnMainReturn);
+          exitOnMainReturn, drainFirst);
     }
   }
 }
