@@ -272,6 +272,7 @@ public final class ChildProcess implements AutoCloseable {
     private Path directory;
     private Duration timeout = defaultTimeout();
     private String stdin = "";
+    private boolean keepStdinOpen;
     private Consumer<ChildProcess> onStart = c -> {};
 
     Builder(Kind kind, List<String> target) {
@@ -412,6 +413,18 @@ public final class ChildProcess implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Keeps the child's stdin open as a pipe, after the {@link #stdin} text if any: the test writes
+     * to it with {@link ChildProcess#writeStdin} (as a user types) and ends it with {@link
+     * ChildProcess#closeStdin}.
+     *
+     * @return this builder
+     */
+    public Builder keepStdinOpen() {
+      this.keepStdinOpen = true;
+      return this;
+    }
+
     Builder onStart(Consumer<ChildProcess> onStart) {
       this.onStart = onStart;
       return this;
@@ -514,7 +527,9 @@ public final class ChildProcess implements AutoCloseable {
     CompletableFuture<Long> announced = python.isPresent() ? new CompletableFuture<>() : null;
     Pump out = Pump.start(p.getInputStream(), "terminus-test-stdout-" + p.pid(), null);
     Pump err = Pump.start(p.getErrorStream(), "terminus-test-stderr-" + p.pid(), announced);
-    feed(p, b.stdin);
+    if (!b.keepStdinOpen) {
+      feed(p, b.stdin);
+    }
     long pid = p.pid();
     if (announced != null) {
       try {
@@ -548,6 +563,9 @@ public final class ChildProcess implements AutoCloseable {
             b.timeout,
             description);
     OPEN.add(c);
+    if (b.keepStdinOpen && !b.stdin.isEmpty()) {
+      c.writeStdin(b.stdin);
+    }
     b.onStart.accept(c);
     return c;
   }
@@ -710,6 +728,73 @@ public final class ChildProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw fail("interrupted while waiting for " + description, e);
     }
+  }
+
+  /**
+   * Waits until stdout, from its start, contains {@code text}, which need not end a line (a prompt
+   * such as {@code "Name? "}). Does not consume lines for {@link #awaitLine}.
+   *
+   * @param text the text
+   * @return this child
+   * @throws AssertionError if stdout ends first or the timeout passes (the child is then killed)
+   */
+  public ChildProcess awaitOutput(String text) {
+    return awaitOutput(text, timeout);
+  }
+
+  /**
+   * Waits as {@link #awaitOutput(String)} does, with another timeout.
+   *
+   * @param text the text
+   * @param timeout how long to wait
+   * @return this child
+   * @throws AssertionError if stdout ends first or the timeout passes (the child is then killed)
+   */
+  public ChildProcess awaitOutput(String text, Duration timeout) {
+    try {
+      if (!out.awaitText(text, deadline(timeout))) {
+        throw fail("ended before printing '" + text + "' on stdout", null);
+      }
+      return this;
+    } catch (TimeoutException e) {
+      throw fail("did not print '" + text + "' on stdout within " + seconds(timeout), null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw fail("interrupted while waiting for '" + text + "'", e);
+    }
+  }
+
+  /**
+   * Writes {@code text} (UTF-8) to the child's stdin and flushes it; for a child started with
+   * {@link Builder#keepStdinOpen()}.
+   *
+   * @param text what to type
+   * @return this child
+   * @throws IllegalStateException if stdin was not kept open, or the child no longer reads it
+   */
+  public ChildProcess writeStdin(String text) {
+    try {
+      OutputStream in = process.getOutputStream();
+      in.write(text.getBytes(StandardCharsets.UTF_8));
+      in.flush();
+      return this;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write to the child's stdin (closed, or not kept open)", e);
+    }
+  }
+
+  /**
+   * Closes the child's stdin: it reads end of file.
+   *
+   * @return this child
+   */
+  public ChildProcess closeStdin() {
+    try {
+      process.getOutputStream().close();
+    } catch (IOException e) {
+      // the child has gone: its stdin is closed either way
+    }
+    return this;
   }
 
   /**

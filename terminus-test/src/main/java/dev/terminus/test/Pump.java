@@ -46,22 +46,30 @@ final class Pump {
     try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
       char[] buf = new char[8192];
       for (int n; (n = r.read(buf)) != -1; ) {
-        for (int i = 0; i < n; i++) {
-          char c = buf[i];
-          line.append(c);
-          if (c == '\n') {
-            String l = line.toString();
-            line.setLength(0);
-            if (first) {
-              first = false;
-              if (l.startsWith(Reaper.PID_LINE)) {
-                announced.complete(Long.parseLong(l.substring(Reaper.PID_LINE.length()).strip()));
-                continue;
-              }
-              announced.complete(-1L);
+        synchronized (this) {
+          for (int i = 0; i < n; i++) {
+            char c = buf[i];
+            line.append(c);
+            if (!first) {
+              text.append(c);
             }
-            add(l, true);
+            if (c == '\n') {
+              String l = line.toString();
+              line.setLength(0);
+              if (first) {
+                first = false;
+                if (l.startsWith(Reaper.PID_LINE)) {
+                  announced.complete(
+                      Long.parseLong(l.substring(Reaper.PID_LINE.length()).strip()));
+                  continue;
+                }
+                announced.complete(-1L);
+                text.append(l);
+              }
+              addLine(l.substring(0, l.length() - 1));
+            }
           }
+          notifyAll();
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -69,7 +77,10 @@ final class Pump {
     } finally {
       synchronized (this) {
         if (line.length() > 0) {
-          add(line.toString(), false);
+          if (first) {
+            text.append(line);
+          }
+          addLine(line.toString());
         }
         ended = true;
         notifyAll();
@@ -81,14 +92,27 @@ final class Pump {
     }
   }
 
-  private synchronized void add(String raw, boolean complete) {
-    text.append(raw);
-    String l = complete ? raw.substring(0, raw.length() - 1) : raw;
-    if (l.endsWith("\r")) {
-      l = l.substring(0, l.length() - 1);
+  private void addLine(String l) {
+    lines.add(l.endsWith("\r") ? l.substring(0, l.length() - 1) : l);
+  }
+
+  /**
+   * Waits until the text read so far contains {@code wanted}; false if the stream ends first.
+   * Throws {@link java.util.concurrent.TimeoutException} when the deadline passes.
+   */
+  synchronized boolean awaitText(String wanted, long deadline)
+      throws InterruptedException, java.util.concurrent.TimeoutException {
+    while (text.indexOf(wanted) < 0) {
+      if (ended) {
+        return false;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new java.util.concurrent.TimeoutException();
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
     }
-    lines.add(l);
-    notifyAll();
+    return true;
   }
 
   /**

@@ -2,7 +2,8 @@ package dev.terminus.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.terminus.it.Child.Result;
+import dev.terminus.test.ChildProcess;
+import dev.terminus.test.ChildResult;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ class ExitIT {
 
   @Test
   void interceptedExitRunsFinallyThenTheOuterHandlerAndCarriesOn() {
-    Result r = Child.run(Scenarios.class, "intercepted");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("intercepted").run();
     assertThat(r.stdout())
         .isEqualTo(lines(
             "Authenticating transaction...",
@@ -39,7 +40,7 @@ class ExitIT {
 
   @Test
   void haltSkipsFinallyBlocksAndOuterHandlers() {
-    Result r = Child.run(Scenarios.class, "intercepted-halt");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("intercepted-halt").run();
     assertThat(r.stdout()).isEqualTo(lines("Authenticating transaction..."));
     assertThat(r.stderr()).isEmpty();
     assertThat(r.status()).isEqualTo(1);
@@ -47,7 +48,7 @@ class ExitIT {
 
   @Test
   void finallyAndCloseRunInnermostFirstAndCatchExceptionDoesNotCatchTheExit() {
-    Result r = Child.run(Scenarios.class, "unwind");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("unwind").run();
     assertThat(r.stdout())
         .isEqualTo(lines(
             "open outer",
@@ -62,7 +63,7 @@ class ExitIT {
 
   @Test
   void messageGoesToStderrWithStatusOne() {
-    Result r = Child.run(Scenarios.class, "message");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("message").run();
     assertThat(r.stderr()).isEqualTo(lines("Terminating the script due to some condition."));
     assertThat(r.stdout()).isEmpty();
     assertThat(r.status()).isEqualTo(1);
@@ -70,21 +71,21 @@ class ExitIT {
 
   @Test
   void statusThreeExitsThreeWithEmptyStderr() {
-    Result r = Child.run(Scenarios.class, "status", "3");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("status", "3").run();
     assertThat(r.stderr()).isEmpty();
     assertThat(r.status()).isEqualTo(3);
   }
 
   @Test
   void nowWithoutArgumentsExitsZero() {
-    Result r = Child.run(Scenarios.class, "zero");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("zero").run();
     assertThat(r.stderr()).isEmpty();
     assertThat(r.status()).isZero();
   }
 
   @Test
   void statusOutsideTheByteRangeIsRefusedAndNothingExits() {
-    Result r = Child.run(Scenarios.class, "out-of-range");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("out-of-range").run();
     assertThat(r.stdout())
         .isEqualTo(lines(
             "refused: status 256 out of range [0, 255]: the shell would see 0, success",
@@ -95,7 +96,7 @@ class ExitIT {
 
   @Test
   void unexpectedExceptionPrintsItsStackTraceAndExitsOne() {
-    Result r = Child.run(Scenarios.class, "unexpected");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("unexpected").run();
     assertThat(r.stderr())
         .startsWith("Exception in thread \"main\" java.lang.IllegalStateException: boom" + NL)
         .contains("\tat dev.terminus.it.Scenarios");
@@ -104,35 +105,35 @@ class ExitIT {
 
   @Test
   void exceptionCarryingAStatusPrintsOneLineAndExitsWithIt() {
-    Result r = Child.run(Scenarios.class, "exit-status");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("exit-status").run();
     assertThat(r.stderr()).isEqualTo(lines("Scenarios: no configuration at /etc/tool.conf"));
     assertThat(r.status()).isEqualTo(78);
   }
 
   @Test
   void mostSpecificMappedClassWins() {
-    Result r = Child.run(Scenarios.class, "mapped", "specific");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("mapped", "specific").run();
     assertThat(r.stderr()).isEqualTo(lines("tool: /data/in.csv"));
     assertThat(r.status()).isEqualTo(66);
   }
 
   @Test
   void mappedSuperclassCoversItsSubclasses() {
-    Result r = Child.run(Scenarios.class, "mapped", "general");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("mapped", "general").run();
     assertThat(r.stderr()).isEqualTo(lines("tool: disk on fire"));
     assertThat(r.status()).isEqualTo(74);
   }
 
   @Test
   void mappingIsFoundAlongTheCauseChain() {
-    Result r = Child.run(Scenarios.class, "mapped", "cause");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("mapped", "cause").run();
     assertThat(r.stderr()).isEqualTo(lines("tool: /data/cause.csv"));
     assertThat(r.status()).isEqualTo(66);
   }
 
   @Test
   void caughtRequestThatIsNotWithdrawnDecidesTheStatus() {
-    Result r = Child.run(Scenarios.class, "caught-not-withdrawn");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("caught-not-withdrawn").run();
     assertThat(r.stdout()).isEqualTo(lines("caught 1", "main returns"));
     assertThat(r.status()).isEqualTo(1);
   }
@@ -144,7 +145,7 @@ class ExitIT {
 
   @Test
   void atExitTasksRunInReverseWhenMainReturns() {
-    Result r = Child.run(Scenarios.class, "atexit", "return");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("atexit", "return").run();
     assertThat(r.stdout()).isEqualTo(lines("main returns") + CLEANUP_LINES);
     assertThat(r.stderr()).isEqualTo(FAILED_TASK);
     assertThat(r.status()).isZero();
@@ -152,7 +153,7 @@ class ExitIT {
 
   @Test
   void atExitTasksRunInReverseAfterExitNow() {
-    Result r = Child.run(Scenarios.class, "atexit", "now");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("atexit", "now").run();
     assertThat(r.stdout()).isEqualTo(CLEANUP_LINES);
     assertThat(r.stderr()).isEqualTo(FAILED_TASK);
     assertThat(r.status()).isEqualTo(5);
@@ -160,7 +161,7 @@ class ExitIT {
 
   @Test
   void atExitTasksRunInReverseAfterAnUncaughtException() {
-    Result r = Child.run(Scenarios.class, "atexit", "uncaught");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("atexit", "uncaught").run();
     assertThat(r.stdout()).isEqualTo(CLEANUP_LINES);
     assertThat(r.stderr())
         .startsWith("Exception in thread \"main\" java.lang.IllegalStateException: uncaught")
@@ -170,7 +171,7 @@ class ExitIT {
 
   @Test
   void atExitTasksRunWhenAThirdPartyCallsSystemExitAndTheStatusStays() {
-    Result r = Child.run(Scenarios.class, "atexit", "system-exit");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("atexit", "system-exit").run();
     assertThat(r.stdout()).isEqualTo(CLEANUP_LINES);
     assertThat(r.stderr()).isEqualTo(FAILED_TASK);
     assertThat(r.status()).isEqualTo(6);
@@ -178,7 +179,7 @@ class ExitIT {
 
   @Test
   void atExitTasksNeverRunAfterHalt() {
-    Result r = Child.run(Scenarios.class, "atexit", "halt");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("atexit", "halt").run();
     assertThat(r.stdout()).isEmpty();
     assertThat(r.stderr()).isEmpty();
     assertThat(r.status()).isEqualTo(7);
@@ -186,21 +187,21 @@ class ExitIT {
 
   @Test
   void partialLineReachesAPipeAfterExitNow() {
-    Result r = Child.run(Scenarios.class, "print-no-newline", "now");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("print-no-newline", "now").run();
     assertThat(r.stdout()).isEqualTo("partial line");
     assertThat(r.status()).isEqualTo(2);
   }
 
   @Test
   void partialLineIsLostAfterHalt() {
-    Result r = Child.run(Scenarios.class, "print-no-newline", "halt");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("print-no-newline", "halt").run();
     assertThat(r.stdout()).isEmpty();
     assertThat(r.status()).isEqualTo(2);
   }
 
   @Test
   void exitFromAWorkerEndsTheProcessAndUnwindsMain() {
-    Result r = Child.run(Scenarios.class, "worker-exit");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("worker-exit").run();
     assertThat(r.stdout())
         .contains("worker requests exit", "worker finally", "main interrupted", "main finally")
         .doesNotContain("must not happen");
@@ -211,7 +212,7 @@ class ExitIT {
 
   @Test
   void swallowedExitIsThrownAgainByTheNextCheckpoint() {
-    Result r = Child.run(Scenarios.class, "swallowed-checkpoint");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("swallowed-checkpoint").run();
     assertThat(r.stdout())
         .isEqualTo(lines("framework swallowed ExitException", "checkpoint finally"));
     assertThat(r.status()).isEqualTo(3);
@@ -219,7 +220,7 @@ class ExitIT {
 
   @Test
   void swallowedExitEndsTheProcessWhenTheDeadlinePasses() {
-    Result r = Child.run(Scenarios.class, List.of("-Dterminus.deadline=1s"), Map.of(), "swallowed-forever");
+    ChildResult r = ChildProcess.java(Scenarios.class).jvmOptions(List.of("-Dterminus.deadline=1s")).args("swallowed-forever").run();
     assertThat(r.stdout()).isEqualTo(lines("swallowing"));
     assertThat(r.stderr())
         .isEqualTo(lines(
@@ -230,14 +231,14 @@ class ExitIT {
 
   @Test
   void deadlineIsReadFromTheEnvironmentToo() {
-    Result r = Child.run(Scenarios.class, List.of(), Map.of("TERMINUS_DEADLINE", "500ms"), "swallowed-forever");
+    ChildResult r = ChildProcess.java(Scenarios.class).env(Map.of("TERMINUS_DEADLINE", "500ms")).args("swallowed-forever").run();
     assertThat(r.stderr()).contains("within the deadline of 500ms");
     assertThat(r.status()).isEqualTo(3);
   }
 
   @Test
   void malformedDeadlineIsAClearStartupError() {
-    Result r = Child.run(Scenarios.class, List.of("-Dterminus.deadline=5x"), Map.of(), "deadline-config");
+    ChildResult r = ChildProcess.java(Scenarios.class).jvmOptions(List.of("-Dterminus.deadline=5x")).args("deadline-config").run();
     assertThat(r.stdout()).as("the body never ran").isEmpty();
     assertThat(r.stderr())
         .isEqualTo(lines(
@@ -248,7 +249,7 @@ class ExitIT {
 
   @Test
   void withdrawnRequestLetsTheProgramCarryOnAndExitZero() {
-    Result r = Child.run(Scenarios.class, "withdrawn");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("withdrawn").run();
     assertThat(r.stdout()).isEqualTo(lines("withdrawn; requested: false", "carried on"));
     assertThat(r.status()).isZero();
   }
@@ -258,13 +259,13 @@ class ExitIT {
     Pattern request = Pattern.compile("request (\\d+)");
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      List<Future<Result>> runs = new java.util.ArrayList<>();
+      List<Future<ChildResult>> runs = new java.util.ArrayList<>();
       for (int i = 0; i < 100; i++) {
-        runs.add(pool.submit(() -> Child.run(Scenarios.class, "many-threads")));
+        runs.add(pool.submit(() -> ChildProcess.java(Scenarios.class).args("many-threads").run()));
       }
       Set<Integer> statuses = new HashSet<>();
-      for (Future<Result> f : runs) {
-        Result r = f.get();
+      for (Future<ChildResult> f : runs) {
+        ChildResult r = f.get();
         assertThat(r.stdout()).as("cleanup ran exactly once").isEqualTo(lines("atExit cleanup"));
         Matcher m = request.matcher(r.stderr());
         assertThat(m.find()).as("one request's message: %s", r.stderr()).isTrue();
@@ -281,7 +282,7 @@ class ExitIT {
 
   @Test
   void withoutARunnerAnUncaughtExitStillExitsWithItsStatusAndRunsTheTasks() {
-    Result r = Child.run(Standalone.class, "main");
+    ChildResult r = ChildProcess.java(Standalone.class).args("main").run();
     assertThat(r.stdout()).isEqualTo(lines("finally ran", "atExit cleanup"));
     assertThat(r.stderr()).isEqualTo(lines("bye"));
     assertThat(r.status()).isEqualTo(5);
@@ -289,7 +290,7 @@ class ExitIT {
 
   @Test
   void withoutARunnerAnExitFromAWorkerEndsTheProcess() {
-    Result r = Child.run(Standalone.class, "worker");
+    ChildResult r = ChildProcess.java(Standalone.class).args("worker").run();
     assertThat(r.stdout()).isEqualTo(lines("atExit cleanup"));
     assertThat(r.stderr()).isEqualTo(lines("worker says bye"));
     assertThat(r.status()).isEqualTo(6);
@@ -297,7 +298,7 @@ class ExitIT {
 
   @Test
   void aJvmWithoutSignalHandlersStillStartsAndExits() {
-    Result r = Child.run(Scenarios.class, List.of("-Xrs"), Map.of(), "atexit", "now");
+    ChildResult r = ChildProcess.java(Scenarios.class).jvmOptions(List.of("-Xrs")).args("atexit", "now").run();
     assertThat(r.stdout()).isEqualTo(CLEANUP_LINES);
     assertThat(r.status()).isEqualTo(5);
   }

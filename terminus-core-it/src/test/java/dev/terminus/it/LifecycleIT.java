@@ -3,7 +3,9 @@ package dev.terminus.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.terminus.it.Child.Result;
+import dev.terminus.test.ChildProcess;
+import dev.terminus.test.ChildResult;
+import dev.terminus.test.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,19 +29,19 @@ class LifecycleIT {
     return String.join(NL, lines) + NL;
   }
 
-  private static Result signalled(String scenario, String readyLine, String signal, String... args) {
+  private static ChildResult signalled(String scenario, String readyLine, String signal, String... args) {
     List<String> all = new ArrayList<>(List.of(scenario));
     all.addAll(List.of(args));
-    try (Child c = Child.start(LifecycleScenarios.class, List.of(), Map.of(), all.toArray(String[]::new))) {
+    try (ChildProcess c = ChildProcess.java(LifecycleScenarios.class).args(all.toArray(String[]::new)).start()) {
       c.awaitLine(readyLine).signal(signal);
-      return c.finish();
+      return c.await();
     }
   }
 
   @Test
   void sectionEnteredBeforeTheSignalFinishesItsInterruptibleFileWrites(@TempDir Path dir) {
     Path journal = dir.resolve("journal");
-    Result r = signalled("critical-io", "ready", "TERM", journal.toString());
+    ChildResult r = signalled("critical-io", "ready", "TERM", journal.toString());
     assertThat(r.stdout())
         .isEqualTo(lines(
             "ready", "commit complete", "interrupted after the section",
@@ -50,7 +52,7 @@ class LifecycleIT {
 
   @Test
   void sectionEnteredBeforeTheSignalFinishesItsFutureGetAndSleep() {
-    Result r = signalled("critical-future", "ready: debit written", "INT");
+    ChildResult r = signalled("critical-future", "ready: debit written", "INT");
     assertThat(r.stdout())
         .isEqualTo(lines("ready: debit written", "credit written after ack", "interrupted after the section"));
     assertThat(r.status()).isEqualTo(130);
@@ -58,7 +60,7 @@ class LifecycleIT {
 
   @Test
   void thirdPartyExitRefusesNewSectionsAndDrainsOpenOnesBeforeCleanup() {
-    Result r = Child.run(LifecycleScenarios.class, "foreign-exit-sections");
+    ChildResult r = ChildProcess.java(LifecycleScenarios.class).args("foreign-exit-sections").run();
     assertThat(r.stdout())
         .isEqualTo(lines(
             "body refused more work; requested = true",
@@ -69,7 +71,7 @@ class LifecycleIT {
 
   @Test
   void systemExitInsideOnesOwnSectionRunsCleanupAndKeepsItsStatus() {
-    Result r = Child.run(LifecycleScenarios.class, "exit-in-own-section");
+    ChildResult r = ChildProcess.java(LifecycleScenarios.class).args("exit-in-own-section").run();
     assertThat(r.stdout()).isEqualTo(lines("in section; a library calls System.exit(5)", "db closed"));
     assertThat(r.stderr()).doesNotContain("deadline");
     assertThat(r.status()).isEqualTo(5);
@@ -77,8 +79,7 @@ class LifecycleIT {
 
   @Test
   void thirdPartyExitWithAHungTaskEndsWithItsOwnStatusAtTheDeadline() {
-    Result r = Child.run(LifecycleScenarios.class, List.of(), Map.of("TERMINUS_DEADLINE", "1s"),
-        "foreign-exit-hung-task");
+    ChildResult r = ChildProcess.java(LifecycleScenarios.class).env(Map.of("TERMINUS_DEADLINE", "1s")).args("foreign-exit-hung-task").run();
     assertThat(r.stdout()).isEqualTo(lines("stuck task started"));
     assertThat(r.stderr())
         .contains(NAME + "shutdown not finished within the deadline of 1s; letting the JVM's exit go on"
@@ -88,8 +89,7 @@ class LifecycleIT {
 
   @Test
   void withoutARunnerAStuckTaskIsEndedByTheDeadline() {
-    Result r = Child.run(LifecycleScenarios.class, List.of(), Map.of("TERMINUS_DEADLINE", "1s"),
-        "runnerless-hang");
+    ChildResult r = ChildProcess.java(LifecycleScenarios.class).env(Map.of("TERMINUS_DEADLINE", "1s")).args("runnerless-hang").run();
     assertThat(r.stdout()).isEqualTo(lines("main ends", "stuck task started"));
     assertThat(r.stderr()).contains("not finished within the deadline of 1s");
     assertThat(r.status()).as("the JVM's own status when main returns").isZero();
@@ -98,8 +98,7 @@ class LifecycleIT {
   @Test
   void withoutARunnerAnUncaughtExitKeepsItsStatusThroughAStuckTask(@TempDir Path dir) throws IOException {
     Path report = dir.resolve("stop.json");
-    Result r = Child.run(LifecycleScenarios.class, List.of(),
-        Map.of("TERMINUS_DEADLINE", "1s", "TERMINUS_REPORT", report.toString()), "runnerless-hang", "5");
+    ChildResult r = ChildProcess.java(LifecycleScenarios.class).env(Map.of("TERMINUS_DEADLINE", "1s", "TERMINUS_REPORT", report.toString())).args("runnerless-hang", "5").run();
     assertThat(r.stdout()).isEqualTo(lines("main ends", "stuck task started"));
     assertThat(r.stderr()).contains("halting with status 5");
     assertThat(r.status()).isEqualTo(5);
@@ -110,7 +109,7 @@ class LifecycleIT {
 
   @Test
   void firstSignalWhileAnExitIsPendingRunsTheNormalStopWithThatExitsStatus() {
-    Result r = signalled("pending-then-signal", "exit swallowed", "TERM");
+    ChildResult r = signalled("pending-then-signal", "exit swallowed", "TERM");
     assertThat(r.stdout()).isEqualTo(lines("exit swallowed", "interrupted by the signal", "cleanup done"));
     assertThat(r.stderr()).doesNotContain("forced");
     assertThat(r.status()).as("the first request decides").isEqualTo(3);
@@ -121,7 +120,7 @@ class LifecycleIT {
       throws IOException {
     for (int seed = 1; seed <= 10; seed++) {
       Path marks = dir.resolve("marks-" + seed);
-      Result r = Child.run(LifecycleScenarios.class, "race-with-signal", marks.toString(), "" + seed);
+      ChildResult r = ChildProcess.java(LifecycleScenarios.class).args("race-with-signal", marks.toString(), "" + seed).run();
       assertThat(Files.readAllLines(marks)).as("seed " + seed).containsExactly("cleanup");
       assertThat(r.stderr()).as("seed " + seed).doesNotContain("forced");
       List<Integer> allowed = new ArrayList<>(java.util.stream.IntStream.rangeClosed(1, 50).boxed().toList());
@@ -133,7 +132,7 @@ class LifecycleIT {
   @Test
   void workerThatWithdrawsItsOwnRequestLetsMainCarryOn() {
     for (int run = 0; run < 3; run++) {
-      Result r = Child.run(LifecycleScenarios.class, "worker-withdraws");
+      ChildResult r = ChildProcess.java(LifecycleScenarios.class).args("worker-withdraws").run();
       assertThat(r.stdout()).isEqualTo(lines("main: done", "cleanup ran"));
       assertThat(r.stderr()).isEmpty();
       assertThat(r.status()).isZero();
@@ -156,12 +155,11 @@ class LifecycleIT {
 
   @Test
   void aBurstOfSignalsDuringTheStopSaysExitForcedOnce() {
-    try (Child c = Child.start(LifecycleScenarios.class, "slow-cleanup")) {
+    try (ChildProcess c = ChildProcess.java(LifecycleScenarios.class).args("slow-cleanup").start()) {
       c.awaitLine("ready").signal("INT");
       c.awaitLine("cleanup started");
-      Child.exec(List.of("bash", "-c", "for i in $(seq 50); do kill -s INT -- " + c.pid() + " 2>/dev/null; done"),
-          Map.of(), null).finish();
-      Result r = c.finish();
+      ChildProcess.command(List.of("bash", "-c", "for i in $(seq 50); do kill -s INT -- " + c.pid() + " 2>/dev/null; done")).run();
+      ChildResult r = c.await();
       assertThat(count(r.stderr(), "exit forced")).isEqualTo(1);
       assertThat(r.status()).isEqualTo(130);
     }
@@ -169,7 +167,7 @@ class LifecycleIT {
 
   @Test
   void aDeadlineBeyondWhatNanosecondsHoldStillExitsWithTheRequestedStatus() {
-    Result r = Child.run(LifecycleScenarios.class, "huge-deadline");
+    ChildResult r = ChildProcess.java(LifecycleScenarios.class).args("huge-deadline").run();
     assertThat(r.stdout()).isEqualTo(lines("body", "atExit t"));
     assertThat(r.stderr()).isEmpty();
     assertThat(r.status()).isEqualTo(4);
@@ -180,14 +178,14 @@ class LifecycleIT {
     assumeTrue(works(List.of("unshare", "--pid", "--fork", "--mount-proc", "true")),
         "needs unshare --pid (root or user namespaces)");
     List<String> cmd = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc"));
-    cmd.addAll(Child.command(LifecycleScenarios.class, List.of()));
+    cmd.addAll(ChildProcess.javaCommand(LifecycleScenarios.class, List.of()));
     cmd.add("sleeper");
-    try (Child c = Child.exec(cmd, Map.of(), null)) {
+    try (ChildProcess c = ChildProcess.command(cmd).start()) {
       c.awaitLine("ready");
       ProcessHandle java = ProcessHandle.of(c.pid()).orElseThrow().descendants()
           .filter(p -> p.info().command().orElse("").endsWith("java")).findFirst().orElseThrow();
-      Child.kill("TERM", java.pid());
-      Result r = c.finish();
+      Processes.signal("TERM", java.pid());
+      ChildResult r = c.await();
       assertThat(r.stdout()).isEqualTo(lines("ready", "interrupted by the signal", "atExit t"));
       assertThat(r.status()).isEqualTo(143);
     }
@@ -195,7 +193,7 @@ class LifecycleIT {
 
   @Test
   void callRunsOnlyTheTasksThatItsOwnThreadsRegistered() {
-    Result r = Child.run(LifecycleScenarios.class, "call-isolation-tasks");
+    ChildResult r = ChildProcess.java(LifecycleScenarios.class).args("call-isolation-tasks").run();
     assertThat(r.stdout())
         .as("the process's task runs when the JVM exits, not when the call ends")
         .isEqualTo(lines("call body ends", "call returned 0", "app-pool closed"));
@@ -204,8 +202,7 @@ class LifecycleIT {
 
   @Test
   void callsRequestNeitherStopsNorWaitsForThreadsOutsideIt() {
-    Result r = Child.run(LifecycleScenarios.class, List.of(), Map.of("TERMINUS_REPORT", "stderr"),
-        "call-isolation-request");
+    ChildResult r = ChildProcess.java(LifecycleScenarios.class).env(Map.of("TERMINUS_REPORT", "stderr")).args("call-isolation-request").run();
     assertThat(r.stdout())
         .isEqualTo(lines("call returned 2; background alive: true; commits go on: true;"
             + " requested outside the call: false"));
@@ -215,7 +212,7 @@ class LifecycleIT {
 
   @Test
   void simulatedHaltSwallowedByACatchAllStillDecidesTheCallAndRunsNoCleanup() {
-    Result r = Child.run(LifecycleScenarios.class, "call-halt-swallowed");
+    ChildResult r = ChildProcess.java(LifecycleScenarios.class).args("call-halt-swallowed").run();
     assertThat(r.stdout())
         .isEqualTo(lines(
             "framework caught the halt", "job 0 ran after halt", "job 1 ran after halt", "call returned 3"));
@@ -296,15 +293,15 @@ class LifecycleIT {
             + "    print(line, end='', flush=True)\n"
             + "rc = p.wait()\n"
             + "print('waitpid', 'signal' if rc < 0 else 'exit', abs(rc), flush=True)\n"));
-    cmd.addAll(Child.command(LifecycleScenarios.class, jvm));
+    cmd.addAll(ChildProcess.javaCommand(LifecycleScenarios.class, jvm));
     cmd.addAll(scenarioAndArgs);
-    try (Child parent = Child.exec(cmd, Map.of(), null)) {
+    try (ChildProcess parent = ChildProcess.command(cmd).start()) {
       String pid = parent.awaitLine(l -> l.startsWith("pid "), "the child's pid").substring(4);
       for (Step s : steps) {
         parent.awaitLine(l -> l.startsWith(s.line()), "'" + s.line() + "'");
-        Child.kill(s.signal(), Long.parseLong(pid));
+        Processes.signal(s.signal(), Long.parseLong(pid));
       }
-      Result r = parent.finish();
+      ChildResult r = parent.await();
       assertThat(r.status()).isZero();
       return r.stdout().replace("pid " + pid + NL, "");
     }

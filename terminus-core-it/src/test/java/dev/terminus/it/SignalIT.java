@@ -2,7 +2,9 @@ package dev.terminus.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.terminus.it.Child.Result;
+import dev.terminus.test.ChildProcess;
+import dev.terminus.test.ChildResult;
+import dev.terminus.test.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,16 +25,16 @@ class SignalIT {
     return String.join(NL, lines) + NL;
   }
 
-  private static Result signalled(String signal, List<String> jvm, String scenario) {
-    try (Child c = Child.start(Scenarios.class, jvm, Map.of(), scenario)) {
+  private static ChildResult signalled(String signal, List<String> jvm, String scenario) {
+    try (ChildProcess c = ChildProcess.java(Scenarios.class).jvmOptions(jvm).args(scenario).start()) {
       c.awaitLine("ready").signal(signal);
-      return c.finish();
+      return c.await();
     }
   }
 
   @Test
   void sigintUnwindsMainRunsCleanupAndExits130() {
-    Result r = signalled("INT", List.of(), "sigint");
+    ChildResult r = signalled("INT", List.of(), "sigint");
     assertThat(r.stdout()).isEqualTo(lines("ready", "finally ran", "atExit second", "atExit first"));
     assertThat(r.stderr()).isEqualTo(lines("Scenarios: interrupted (SIGINT)"));
     assertThat(r.status()).isEqualTo(130);
@@ -40,7 +42,7 @@ class SignalIT {
 
   @Test
   void checkpointThrowsSignalExitAndTheSeedsHandlerPrintsItsLine() {
-    Result r = signalled("INT", List.of(), "checkpoint-loop");
+    ChildResult r = signalled("INT", List.of(), "checkpoint-loop");
     assertThat(r.stdout())
         .isEqualTo(lines("ready", "User interrupted the script", "signal INT", "atExit cleanup"));
     assertThat(r.status()).as("the parent still learns of the interrupt").isEqualTo(130);
@@ -48,10 +50,10 @@ class SignalIT {
 
   @Test
   void withdrawnSignalExitLetsAnInteractiveProgramCarryOn() {
-    try (Child c = Child.start(Scenarios.class, "interactive")) {
+    try (ChildProcess c = ChildProcess.java(Scenarios.class).args("interactive").start()) {
       c.awaitLine("ready 1").signal("INT");
       c.awaitLine("ready 2").signal("INT");
-      Result r = c.finish();
+      ChildResult r = c.await();
       assertThat(r.stdout())
           .isEqualTo(lines(
               "ready 1", "command 1 cancelled", "ready 2", "command 2 cancelled",
@@ -63,10 +65,10 @@ class SignalIT {
 
   @Test
   void secondSigintWhileCleanupHangsForcesTheExit() {
-    try (Child c = Child.start(Scenarios.class, "hanging-cleanup")) {
+    try (ChildProcess c = ChildProcess.java(Scenarios.class).args("hanging-cleanup").start()) {
       c.awaitLine("ready").signal("INT");
       c.awaitLine("cleanup hangs").signal("INT");
-      Result r = c.finish();
+      ChildResult r = c.await();
       assertThat(r.stderr())
           .isEqualTo(lines(
               "Scenarios: interrupted (SIGINT)", "Scenarios: SIGINT while stopping: exit forced"));
@@ -76,7 +78,7 @@ class SignalIT {
 
   @Test
   void sigtermTakesTheSamePathWithStatus143() {
-    Result r = signalled("TERM", List.of(), "sigint");
+    ChildResult r = signalled("TERM", List.of(), "sigint");
     assertThat(r.stdout()).isEqualTo(lines("ready", "finally ran", "atExit second", "atExit first"));
     assertThat(r.stderr()).isEqualTo(lines("Scenarios: terminated (SIGTERM)"));
     assertThat(r.status()).isEqualTo(143);
@@ -84,7 +86,7 @@ class SignalIT {
 
   @Test
   void sighupTakesTheSamePathWithStatus129() {
-    Result r = signalled("HUP", List.of(), "sigint");
+    ChildResult r = signalled("HUP", List.of(), "sigint");
     assertThat(r.stdout()).isEqualTo(lines("ready", "finally ran", "atExit second", "atExit first"));
     assertThat(r.stderr()).isEqualTo(lines("Scenarios: hung up (SIGHUP)"));
     assertThat(r.status()).isEqualTo(129);
@@ -92,16 +94,16 @@ class SignalIT {
 
   @Test
   void cleanSigtermCanBeReportedAsZero() {
-    Result r = signalled("TERM", List.of("-Dterminus.signals=INT,TERM=0,HUP"), "sigint");
+    ChildResult r = signalled("TERM", List.of("-Dterminus.signals=INT,TERM=0,HUP"), "sigint");
     assertThat(r.stdout()).isEqualTo(lines("ready", "finally ran", "atExit second", "atExit first"));
     assertThat(r.status()).isZero();
   }
 
   @Test
   void unhandledSignalIsTheJdksExitWhichUnwindsMainLikeAnyThirdPartyExit() {
-    try (Child c = Child.start(Scenarios.class, List.of(), Map.of("TERMINUS_SIGNALS", "TERM"), "sigint")) {
+    try (ChildProcess c = ChildProcess.java(Scenarios.class).env(Map.of("TERMINUS_SIGNALS", "TERM")).args("sigint").start()) {
       c.awaitLine("ready").signal("INT");
-      Result r = c.finish();
+      ChildResult r = c.await();
       assertThat(r.stdout())
           .as("the JDK's own handler calls System.exit(130); main unwinds, then the tasks run")
           .isEqualTo(lines("ready", "finally ran", "atExit second", "atExit first"));
@@ -112,14 +114,14 @@ class SignalIT {
 
   @Test
   void signalDuringStartupRunsTheTasksRegisteredSoFarInReverse() {
-    Result r = signalled("INT", List.of(), "startup");
+    ChildResult r = signalled("INT", List.of(), "startup");
     assertThat(r.stdout()).isEqualTo(lines("ready", "atExit second", "atExit first"));
     assertThat(r.status()).isEqualTo(130);
   }
 
   @Test
   void busyLoopThatNeverLooksIsEndedByTheDeadlineWithTheSignalsStatus() {
-    Result r = signalled("INT", List.of("-Dterminus.deadline=1s"), "busy-loop");
+    ChildResult r = signalled("INT", List.of("-Dterminus.deadline=1s"), "busy-loop");
     assertThat(r.stderr())
         .isEqualTo(lines(
             "Scenarios: exit requested with status 130 but not finished within the deadline of"
@@ -141,9 +143,9 @@ class SignalIT {
 
   @Test
   void otherLibrariesShutdownHooksFinishBeforeTheSignalEndsTheProcess() {
-    try (Child c = Child.start(Scenarios.class, "library-hook")) {
+    try (ChildProcess c = ChildProcess.java(Scenarios.class).args("library-hook").start()) {
       c.awaitLine("ready").signal("INT");
-      Result r = c.finish();
+      ChildResult r = c.await();
       assertThat(r.stdout()).isEqualTo(lines("ready", "library hook ran"));
       assertThat(r.status()).isEqualTo(130);
     }
@@ -164,12 +166,12 @@ class SignalIT {
             + "print(p.stdout.read(), end='', flush=True)\n"
             + "rc = p.wait()\n"
             + "print('waitpid', 'signal' if rc < 0 else 'exit', abs(rc), flush=True)\n"));
-    cmd.addAll(Child.command(Scenarios.class, jvm));
+    cmd.addAll(ChildProcess.javaCommand(Scenarios.class, jvm));
     cmd.add("sigint");
-    try (Child parent = Child.exec(cmd, Map.of(), null)) {
+    try (ChildProcess parent = ChildProcess.command(cmd).start()) {
       String pid = parent.awaitLine(l -> l.startsWith("pid "), "the child's pid").substring(4);
-      Child.kill(signal, Long.parseLong(pid));
-      Result r = parent.finish();
+      Processes.signal(signal, Long.parseLong(pid));
+      ChildResult r = parent.await();
       assertThat(r.status()).isZero();
       return r.stdout().replace("pid " + pid + NL, "");
     }
@@ -177,14 +179,14 @@ class SignalIT {
 
   @Test
   void ctrlCToAShellLoopStopsTheLoopAfterCleanupLikePython() {
-    Result r = shellLoop("loop-run");
+    ChildResult r = shellLoop("loop-run");
     assertThat(r.stdout()).isEqualTo(lines("ready a", "finally a", "atExit a"));
     assertThat(r.status()).as("bash itself died of SIGINT").isEqualTo(130);
   }
 
   @Test
   void ctrlCToAShellLoopOverPlainJavaKeepsTheLoopGoing() {
-    Result r = shellLoop("plain-loop-run");
+    ChildResult r = shellLoop("plain-loop-run");
     assertThat(r.stdout()).as("the loop went on to the next file").contains("ready a", "ready b");
   }
 
@@ -192,18 +194,19 @@ class SignalIT {
    * Runs {@code for f in a b c; do java Scenarios NAME $f; done} in its own process group and sends
    * SIGINT to the whole group during the first run, as a terminal does on Ctrl+C.
    */
-  private static Result shellLoop(String scenario) {
-    String java = String.join(" ", Child.command(Scenarios.class, List.of()).stream()
+  private static ChildResult shellLoop(String scenario) {
+    String java = String.join(" ", ChildProcess.javaCommand(Scenarios.class, List.of()).stream()
         .map(s -> "'" + s + "'").toList());
     String loop = "for f in a b c; do " + java + " " + scenario + " \"$f\"; done";
-    try (Child bash = Child.exec(List.of("setsid", "bash", "-c", loop), Map.of(), null)) {
+    // The kit starts bash in its own process group, as a terminal's job is.
+    try (ChildProcess bash = ChildProcess.command(List.of("bash", "-c", loop)).start()) {
       bash.awaitLine("ready a");
-      Child.kill("INT", -bash.pid());
+      bash.signalGroup("INT");
       if (scenario.startsWith("plain")) {
         bash.awaitLine("ready b");
-        Child.kill("KILL", -bash.pid());
+        bash.signalGroup("KILL");
       }
-      return bash.finish();
+      return bash.await();
     }
   }
 
@@ -213,7 +216,7 @@ class SignalIT {
     assertThat(Files.isExecutable(Path.of("/usr/bin/tmux")))
         .as("tmux is required; .ci/run installs it").isTrue();
     String socket = "terminus-it-" + ProcessHandle.current().pid();
-    String java = String.join(" ", Child.command(Scenarios.class, List.of()).stream()
+    String java = String.join(" ", ChildProcess.javaCommand(Scenarios.class, List.of()).stream()
         .map(s -> "'" + s + "'").toList());
     try {
       tmux(socket, "new-session", "-d", "-x", "200", "-y", "50", "bash --norc --noprofile");
@@ -241,7 +244,7 @@ class SignalIT {
   }
 
   private static String awaitScreen(String socket, String text) throws Exception {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(Child.GUARD_SECONDS);
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(ChildProcess.defaultTimeout().toSeconds());
     String screen = "";
     while (System.nanoTime() < until) {
       screen = tmux(socket, "capture-pane", "-p", "-t", "0");

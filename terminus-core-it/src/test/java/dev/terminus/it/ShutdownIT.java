@@ -2,7 +2,8 @@ package dev.terminus.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.terminus.it.Child.Result;
+import dev.terminus.test.ChildProcess;
+import dev.terminus.test.ChildResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,13 +24,13 @@ class ShutdownIT {
     return String.join(NL, lines) + NL;
   }
 
-  private static Result run(List<String> jvm, String... args) {
-    return Child.run(ShutdownScenarios.class, jvm, Map.of(), args);
+  private static ChildResult run(List<String> jvm, String... args) {
+    return ChildProcess.java(ShutdownScenarios.class).jvmOptions(jvm).args(args).run();
   }
 
   @Test
   void phasesRunInOrderAndTasksLastRegisteredFirst() {
-    Result r = run(List.of(), "phases");
+    ChildResult r = run(List.of(), "phases");
     assertThat(r.stdout())
         .isEqualTo(lines(
             "phases: [announce, drain, stop-services, persist-caches, flush, close-resources, logging]",
@@ -46,7 +47,7 @@ class ShutdownIT {
 
   @Test
   void taskThatOverrunsIsInterruptedReportedWithItsStackAndThePlanMovesOn() {
-    Result r = run(List.of(), "task-timeout");
+    ChildResult r = run(List.of(), "task-timeout");
     assertThat(r.stdout()).isEqualTo(lines("stuck hangs", "stuck interrupted", "flush: after ran"));
     assertThat(r.stderr())
         .contains("ShutdownScenarios: cleanup task 'broken' failed: java.lang.IllegalStateException: broker gone")
@@ -59,7 +60,7 @@ class ShutdownIT {
   @Test
   void deadlineHaltsWithTheRequestedStatusAndTheReportNamesWhatHung(@TempDir Path dir) throws Exception {
     Path report = dir.resolve("stop.json");
-    Result r = run(List.of("-Dterminus.deadline=1s", "-Dterminus.report=" + report), "deadline", "3");
+    ChildResult r = run(List.of("-Dterminus.deadline=1s", "-Dterminus.report=" + report), "deadline", "3");
     assertThat(r.stdout()).isEqualTo(lines("stuck hangs"));
     assertThat(r.stderr())
         .endsWith(lines("ShutdownScenarios: shutdown not finished within the deadline of 1s; halting with status 3"));
@@ -81,14 +82,14 @@ class ShutdownIT {
 
   @Test
   void deadlineWithARequestedZeroHaltsWith124() {
-    Result r = run(List.of("-Dterminus.deadline=1s"), "deadline", "0");
+    ChildResult r = run(List.of("-Dterminus.deadline=1s"), "deadline", "0");
     assertThat(r.stderr()).contains("halting with status 124");
     assertThat(r.status()).isEqualTo(124);
   }
 
   @Test
   void timeoutsAddingUpPastTheDeadlineDrawOneWarningNamingBothNumbers() {
-    Result r = run(List.of(), "budget");
+    ChildResult r = run(List.of(), "budget");
     assertThat(r.stderr())
         .contains("the declared task timeouts add up to 40s, past the deadline of 30s");
     assertThat(r.stderr().split("add up to", -1)).as("warned once").hasSize(2);
@@ -97,14 +98,14 @@ class ShutdownIT {
 
   @Test
   void exitNowInsideATaskKeepsTheFirstStatusAndTheRestStillRun() {
-    Result r = run(List.of(), "exit-inside-task", "now");
+    ChildResult r = run(List.of(), "exit-inside-task", "now");
     assertThat(r.stdout()).isEqualTo(lines("task requests exit now", "later task ran"));
     assertThat(r.status()).isEqualTo(3);
   }
 
   @Test
   void systemExitInsideATaskDoesNotDeadlockAndTheFirstStatusWins() {
-    Result r = run(List.of(), "exit-inside-task", "system");
+    ChildResult r = run(List.of(), "exit-inside-task", "system");
     assertThat(r.stdout()).isEqualTo(lines("task requests exit system", "later task ran"));
     assertThat(r.status()).isEqualTo(3);
   }
@@ -112,7 +113,7 @@ class ShutdownIT {
   @Test
   void thirdPartySystemExitRunsThePlanOnceAndOtherHooksStillRun(@TempDir Path dir) throws Exception {
     Path report = dir.resolve("stop.json");
-    Result r = run(List.of("-Dterminus.report=" + report), "third-party-exit");
+    ChildResult r = run(List.of("-Dterminus.report=" + report), "third-party-exit");
     assertThat(r.stdout()).contains("library hook ran");
     assertThat(r.stdout().replace("library hook ran" + NL, ""))
         .isEqualTo(lines("flush: offsets", "close-resources: file"));
@@ -124,7 +125,7 @@ class ShutdownIT {
 
   @Test
   void executorsAreStoppedAndSurvivorsNamed() {
-    Result r = run(List.of(), "executors");
+    ChildResult r = run(List.of(), "executors");
     assertThat(r.stderr())
         .contains("executor 'stubborn' did not stop: threads still running after shutdownNow(): 'stubborn-worker'")
         .contains("executor 'polite' did not finish within 200ms; its running tasks were interrupted")
@@ -134,7 +135,7 @@ class ShutdownIT {
 
   @Test
   void threadsThatKeepTheJvmAliveAfterMainReturnsAreNamed() {
-    Result r = run(List.of("-Dterminus.threads-report-after=200ms"), "lingering-thread", "3000");
+    ChildResult r = run(List.of("-Dterminus.threads-report-after=200ms"), "lingering-thread", "3000");
     assertThat(r.stdout()).isEqualTo(lines("main returns", "lingering thread done"));
     assertThat(r.stderr())
         .startsWith("ShutdownScenarios: main returned 200ms ago; the JVM waits for these non-daemon threads:"
@@ -145,7 +146,7 @@ class ShutdownIT {
 
   @Test
   void settingMakesMainsReturnEndTheProcess() {
-    Result r = run(List.of("-Dterminus.main-return=exit"), "lingering-thread", "600000");
+    ChildResult r = run(List.of("-Dterminus.main-return=exit"), "lingering-thread", "600000");
     assertThat(r.stdout()).isEqualTo(lines("main returns"));
     assertThat(r.status()).isZero();
   }
@@ -153,7 +154,7 @@ class ShutdownIT {
   @Test
   void reportNamesBlockedThreadsTheLockTheyWaitOnAndItsOwner(@TempDir Path dir) throws Exception {
     Path report = dir.resolve("stop.json");
-    Result r = run(List.of("-Dterminus.report=" + report), "blocked-report");
+    ChildResult r = run(List.of("-Dterminus.report=" + report), "blocked-report");
     assertThat(r.status()).isEqualTo(4);
     String json = Files.readString(report);
     assertThat(json)
@@ -166,9 +167,9 @@ class ShutdownIT {
 
   @Test
   void reportOnStderrSaysASignalStoppedTheProgram() {
-    try (Child c = Child.start(ShutdownScenarios.class, List.of(), Map.of("TERMINUS_REPORT", "stderr"), "signal-report")) {
+    try (ChildProcess c = ChildProcess.java(ShutdownScenarios.class).env(Map.of("TERMINUS_REPORT", "stderr")).args("signal-report").start()) {
       c.awaitLine("ready").signal("TERM");
-      Result r = c.finish();
+      ChildResult r = c.await();
       assertThat(r.stderr())
           .contains("ShutdownScenarios: stop report: signal (SIGTERM)")
           .contains("  flush / flush: ok (start ")
@@ -179,26 +180,26 @@ class ShutdownIT {
 
   @Test
   void julLinesLoggedByCleanupTasksAreKeptUnderRun() {
-    Result r = run(List.of(), "jul-logging", "now");
+    ChildResult r = run(List.of(), "jul-logging", "now");
     assertThat(r.stderr()).contains("INFO: closing the database").contains("INFO: last words");
   }
 
   @Test
   void julLinesSurviveAThirdPartyExitWithTheTerminusLogManager() {
-    Result r = run(List.of("-Djava.util.logging.manager=dev.terminus.TerminusLogManager"), "jul-logging", "system");
+    ChildResult r = run(List.of("-Djava.util.logging.manager=dev.terminus.TerminusLogManager"), "jul-logging", "system");
     assertThat(r.stderr()).contains("INFO: closing the database").contains("INFO: last words");
   }
 
   @Test
   void withoutTheLogManagerAThirdPartyExitLosesThoseLines() {
-    Result r = run(List.of(), "jul-logging", "system");
+    ChildResult r = run(List.of(), "jul-logging", "system");
     assertThat(r.stderr()).doesNotContain("closing the database");
   }
 
   @Test
   void jfrSeesTheExitRequestAndEachTask(@TempDir Path dir) throws Exception {
     Path recording = dir.resolve("stop.jfr");
-    Result r = run(List.of("-XX:StartFlightRecording:filename=" + recording), "task-timeout");
+    ChildResult r = run(List.of("-XX:StartFlightRecording:filename=" + recording), "task-timeout");
     assertThat(r.status()).isEqualTo(3);
     List<String> seen = new ArrayList<>();
     List<RecordedEvent> events = new ArrayList<>(RecordingFile.readAllEvents(recording));

@@ -3,7 +3,8 @@ package dev.terminus.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.terminus.it.Child.Result;
+import dev.terminus.test.ChildProcess;
+import dev.terminus.test.ChildResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -42,8 +43,8 @@ class ServiceIT {
     }
   }
 
-  private static Result drainedService(Map<String, String> env, List<String> jvm) throws Exception {
-    try (Child c = Child.start(ServiceScenarios.class, jvm, env, "http-service")) {
+  private static ChildResult drainedService(Map<String, String> env, List<String> jvm) throws Exception {
+    try (ChildProcess c = ChildProcess.java(ServiceScenarios.class).jvmOptions(jvm).env(env).args("http-service").start()) {
       int port = Integer.parseInt(c.awaitLine(l -> l.startsWith("port "), "the port").substring(5));
       assertThat(get(port, "/ready")).isEqualTo(200);
       CompletableFuture<Integer> slow = CompletableFuture.supplyAsync(() -> get(port, "/slow"));
@@ -56,13 +57,13 @@ class ServiceIT {
       assertThatThrownBy(() -> get(port, "/ready"))
           .as("after the drain no request is accepted")
           .hasCauseInstanceOf(ConnectException.class);
-      return c.finish();
+      return c.await();
     }
   }
 
   @Test
   void sigtermAnnouncesServesDrainsThenUnwindsAndDiesBySigterm() throws Exception {
-    Result r = drainedService(Map.of(), List.of());
+    ChildResult r = drainedService(Map.of(), List.of());
     assertThat(r.stdout())
         .isEqualTo(lines(
             r.stdout().lines().findFirst().orElseThrow(), // the port
@@ -74,14 +75,14 @@ class ServiceIT {
 
   @Test
   void withTermMappedToZeroTheDrainedServiceExitsZero() throws Exception {
-    Result r = drainedService(Map.of("TERMINUS_SIGNALS", "INT,TERM=0,HUP"), List.of());
+    ChildResult r = drainedService(Map.of("TERMINUS_SIGNALS", "INT,TERM=0,HUP"), List.of());
     assertThat(r.stdout()).endsWith(lines("main unwinds", "closing database", "database closed"));
     assertThat(r.status()).isZero();
   }
 
   @Test
   void theReadmeStopPlanSampleEndsWhenMainReturns() {
-    Result r = Child.run(ServiceScenarios.class, "stop-plan-sample");
+    ChildResult r = ChildProcess.java(ServiceScenarios.class).args("stop-plan-sample").run();
     assertThat(r.stdout()).isEqualTo(lines("main returns"));
     assertThat(r.stderr()).isEmpty();
     assertThat(r.status()).isZero();
@@ -89,10 +90,9 @@ class ServiceIT {
 
   @Test
   void aServerWhoseMainReturnedServesWithoutAThreadWarningUntilASignal() {
-    try (Child c = Child.start(ServiceScenarios.class,
-        List.of("-Dterminus.threads-report-after=200ms"), Map.of(), "main-returns-server")) {
+    try (ChildProcess c = ChildProcess.java(ServiceScenarios.class).jvmOptions(List.of("-Dterminus.threads-report-after=200ms")).args("main-returns-server").start()) {
       c.awaitLine("served for 1s").signal("TERM");
-      Result r = c.finish();
+      ChildResult r = c.await();
       assertThat(r.stdout()).isEqualTo(lines("main returns", "served for 1s", "http drained"));
       assertThat(r.stderr()).isEqualTo(lines("ServiceScenarios: terminated (SIGTERM)"));
       assertThat(r.status()).isEqualTo(143);
@@ -101,10 +101,9 @@ class ServiceIT {
 
   @Test
   void aProgramThatRegisteredNoServiceStillGetsTheThreadReport() {
-    try (Child c = Child.start(ServiceScenarios.class,
-        List.of("-Dterminus.threads-report-after=200ms"), Map.of(), "main-returns-server", "unregistered")) {
+    try (ChildProcess c = ChildProcess.java(ServiceScenarios.class).jvmOptions(List.of("-Dterminus.threads-report-after=200ms")).args("main-returns-server", "unregistered").start()) {
       c.awaitLine("served for 1s").signal("TERM");
-      Result r = c.finish();
+      ChildResult r = c.await();
       assertThat(r.stderr()).contains("the JVM waits for these non-daemon threads");
       assertThat(r.status()).isEqualTo(143);
     }

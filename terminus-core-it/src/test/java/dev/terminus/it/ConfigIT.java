@@ -2,7 +2,8 @@ package dev.terminus.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.terminus.it.Child.Result;
+import dev.terminus.test.ChildProcess;
+import dev.terminus.test.ChildResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,11 +24,11 @@ class ConfigIT {
     return text + NL;
   }
 
-  private static Result run(Map<String, String> env, List<String> jvm, String scenario) {
-    return Child.run(ConfigScenarios.class, jvm, env, scenario);
+  private static ChildResult run(Map<String, String> env, List<String> jvm, String scenario) {
+    return ChildProcess.java(ConfigScenarios.class).jvmOptions(jvm).env(env).args(scenario).run();
   }
 
-  private static void assertRefused(Result r, String message) {
+  private static void assertRefused(ChildResult r, String message) {
     assertThat(r.stdout()).as("the body never ran").isEmpty();
     assertThat(r.stderr()).isEqualTo(line("ConfigScenarios: " + message));
     assertThat(r.status()).isEqualTo(78);
@@ -35,7 +36,7 @@ class ConfigIT {
 
   @Test
   void environmentVariableWinsOverTheSystemProperty() {
-    Result r = run(Map.of("TERMINUS_NAME", "from-env", "TERMINUS_REPORT", "stderr"),
+    ChildResult r = run(Map.of("TERMINUS_NAME", "from-env", "TERMINUS_REPORT", "stderr"),
         List.of("-Dterminus.name=from-property", "-Dterminus.report=none.json"), "body");
     assertThat(r.stderr()).startsWith("from-env: stop report: main returned" + NL);
     assertThat(r.status()).isZero();
@@ -43,7 +44,7 @@ class ConfigIT {
 
   @Test
   void deadlineFromTheEnvironmentWinsOverTheProperty() {
-    Result r = run(Map.of("TERMINUS_DEADLINE", "1s"), List.of("-Dterminus.deadline=10m"), "budget");
+    ChildResult r = run(Map.of("TERMINUS_DEADLINE", "1s"), List.of("-Dterminus.deadline=10m"), "budget");
     assertThat(r.stdout()).isEqualTo(line("registered"));
     assertThat(r.stderr())
         .contains("the declared task timeouts add up to 5m, past the deadline of 1s");
@@ -52,7 +53,7 @@ class ConfigIT {
 
   @Test
   void malformedVariableNextToAValidPropertyIsTheOneReported() {
-    Result r = run(Map.of("TERMINUS_DEADLINE", "5x"), List.of("-Dterminus.deadline=1s"), "body");
+    ChildResult r = run(Map.of("TERMINUS_DEADLINE", "5x"), List.of("-Dterminus.deadline=1s"), "body");
     assertRefused(r, "TERMINUS_DEADLINE: '5x' is not a positive duration (write it as 500ms, 10s,"
         + " 2m or 1h)");
   }
@@ -73,10 +74,9 @@ class ConfigIT {
 
   @Test
   void emptySignalsVariableCountsAsUnsetSoCtrlCStillUnwinds() {
-    try (Child c = Child.start(ConfigScenarios.class, List.of(), Map.of("TERMINUS_SIGNALS", ""),
-        "await-signal")) {
+    try (ChildProcess c = ChildProcess.java(ConfigScenarios.class).env(Map.of("TERMINUS_SIGNALS", "")).args("await-signal").start()) {
       c.awaitLine("ready").signal("INT");
-      Result r = c.finish();
+      ChildResult r = c.await();
       assertThat(r.stdout()).isEqualTo(line("ready") + line("finally ran"));
       assertThat(r.stderr()).isEqualTo(line("ConfigScenarios: interrupted (SIGINT)"));
       assertThat(r.status()).isEqualTo(130);
@@ -85,11 +85,11 @@ class ConfigIT {
 
   @Test
   void reportDestinationIsTrimmed(@TempDir Path dir) throws IOException {
-    List<String> cmd = new ArrayList<>(Child.command(ConfigScenarios.class, List.of()));
+    List<String> cmd = new ArrayList<>(ChildProcess.javaCommand(ConfigScenarios.class, List.of()));
     cmd.add("body");
-    Result r;
-    try (Child c = Child.exec(cmd, Map.of("TERMINUS_REPORT", "stderr "), dir)) {
-      r = c.finish();
+    ChildResult r;
+    try (ChildProcess c = ChildProcess.command(cmd).env(Map.of("TERMINUS_REPORT", "stderr ")).directory(dir).start()) {
+      r = c.await();
     }
     assertThat(r.stderr()).startsWith("ConfigScenarios: stop report: main returned" + NL);
     try (Stream<Path> files = Files.list(dir)) {

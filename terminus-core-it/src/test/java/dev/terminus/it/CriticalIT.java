@@ -2,7 +2,8 @@ package dev.terminus.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.terminus.it.Child.Result;
+import dev.terminus.test.ChildProcess;
+import dev.terminus.test.ChildResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,24 +18,24 @@ class CriticalIT {
 
   @Test
   void enteringIsRefusedAfterASwallowedExit() {
-    Result r = Child.run(Scenarios.class, "critical-refused");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("critical-refused").run();
     assertThat(r.stdout()).isEqualTo(lines("framework swallowed the exit"));
     assertThat(r.status()).isEqualTo(3);
   }
 
   @Test
   void stopWaitsForOpenSectionsBeforeCleanup() {
-    Result r = Child.run(Scenarios.class, "critical-drain");
+    ChildResult r = ChildProcess.java(Scenarios.class).args("critical-drain").run();
     assertThat(r.stdout()).isEqualTo(lines("entered transfer", "committed", "atExit close database"));
     assertThat(r.status()).isZero();
   }
 
   @Test
   void secondSignalWaitsForTheOpenSectionThenForcesTheExit() {
-    try (Child c = Child.start(Scenarios.class, "critical-second-signal")) {
+    try (ChildProcess c = ChildProcess.java(Scenarios.class).args("critical-second-signal").start()) {
       c.awaitLine("ready").signal("INT");
       c.awaitLine("first signal seen").signal("INT");
-      Result r = c.finish();
+      ChildResult r = c.await();
       assertThat(r.stdout()).contains("commit done");
       // Once the section closes, the forced halt races the ordinary stop's own lines.
       assertThat(r.stderr())
