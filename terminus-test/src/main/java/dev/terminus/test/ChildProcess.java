@@ -273,6 +273,7 @@ public final class ChildProcess implements AutoCloseable {
     private Duration timeout = defaultTimeout();
     private String stdin = "";
     private boolean keepStdinOpen;
+    private final List<String> ignored = new ArrayList<>();
     private Consumer<ChildProcess> onStart = c -> {};
 
     Builder(Kind kind, List<String> target) {
@@ -425,6 +426,26 @@ public final class ChildProcess implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Starts the command with these signals ignored instead of at their defaults, as a shell
+     * starts a background job ({@code INT}, {@code QUIT}) or {@code nohup} does ({@code HUP}), to
+     * test a program started that way. Needs python3 (see {@link ChildProcess}).
+     *
+     * @param signals names with or without {@code SIG}: {@code INT}, {@code HUP}, {@code QUIT}
+     * @return this builder
+     */
+    public Builder ignoring(String... signals) {
+      for (String sig : signals) {
+        String n = sig.strip().toUpperCase(java.util.Locale.ROOT);
+        n = n.startsWith("SIG") ? n.substring(3) : n;
+        if (!n.matches("[A-Z0-9]+")) {
+          throw new IllegalArgumentException("not a signal name: '" + sig + "'");
+        }
+        ignored.add(n);
+      }
+      return this;
+    }
+
     Builder onStart(Consumer<ChildProcess> onStart) {
       this.onStart = onStart;
       return this;
@@ -488,8 +509,12 @@ public final class ChildProcess implements AutoCloseable {
     Optional<String> python = Reaper.python();
     Optional<String> setsid = Optional.empty();
     if (python.isPresent()) {
-      cmd.addAll(Reaper.command(python.get(), tmp.resolve(STATUS_FILE)));
+      cmd.addAll(Reaper.command(python.get(), tmp.resolve(STATUS_FILE), b.ignored));
     } else {
+      if (!b.ignored.isEmpty()) {
+        deleteTree(tmp);
+        throw new IllegalStateException("ignoring signals needs python3, which is not found");
+      }
       setsid = Reaper.onPath("setsid");
       setsid.ifPresent(cmd::add);
       if (envResetsSignals()) {
@@ -695,6 +720,62 @@ public final class ChildProcess implements AutoCloseable {
    */
   public String awaitStderrLine(Predicate<String> match, String description) {
     return awaitOn(err, "stderr", match, description);
+  }
+
+  /**
+   * Waits until the stdout lines so far, all of them from the first, satisfy {@code condition},
+   * and returns them; consumes nothing (for conditions on several lines, or on a line whatever
+   * its place).
+   *
+   * @param condition on the lines so far
+   * @param description what is awaited, for the failure message
+   * @return the lines when the condition held
+   * @throws AssertionError if stdout ends first or the timeout passes (the child is then killed)
+   */
+  public List<String> awaitLines(Predicate<List<String>> condition, String description) {
+    try {
+      List<String> lines = out.awaitLines(condition, deadline(timeout));
+      if (lines == null) {
+        throw fail("ended before printing " + description + " on stdout", null);
+      }
+      return lines;
+    } catch (TimeoutException e) {
+      throw fail("did not print " + description + " on stdout within " + seconds(timeout), null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw fail("interrupted while waiting for " + description, e);
+    }
+  }
+
+  /**
+   * What the child has written to stdout so far.
+   *
+   * @return the text
+   */
+  public String stdoutSoFar() {
+    return out.text();
+  }
+
+  /**
+   * What the child has written to stderr so far (the kit's own bookkeeping left out).
+   *
+   * @return the text
+   */
+  public String stderrSoFar() {
+    return err.text();
+  }
+
+  /**
+   * Counts {@code pid} among this child's descendants: {@link #kill()}, {@link #close()} and
+   * {@link #liveProcesses()} include it. For a process the test learned of that the kit cannot
+   * find (one that left both the child's tree and its group before the kit looked).
+   *
+   * @param pid the process
+   * @return this child
+   */
+  public ChildProcess alsoKill(long pid) {
+    seen.add(pid);
+    return this;
   }
 
   /**

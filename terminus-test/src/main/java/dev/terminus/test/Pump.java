@@ -140,6 +140,29 @@ final class Pump {
     }
   }
 
+  /**
+   * Waits until the lines so far satisfy {@code condition} and returns them; null if the stream
+   * ends first. Throws {@link java.util.concurrent.TimeoutException} when the deadline passes.
+   */
+  synchronized List<String> awaitLines(
+      java.util.function.Predicate<List<String>> condition, long deadline)
+      throws InterruptedException, java.util.concurrent.TimeoutException {
+    while (true) {
+      List<String> now = List.copyOf(lines);
+      if (condition.test(now)) {
+        return now;
+      }
+      if (ended) {
+        return null;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new java.util.concurrent.TimeoutException();
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+  }
+
   /** Waits until the stream ends; false if the deadline passed first. */
   boolean awaitEnd(long deadline) throws InterruptedException {
     return end.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

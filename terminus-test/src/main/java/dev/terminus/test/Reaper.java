@@ -16,7 +16,7 @@ import java.util.Optional;
  *       descendants while it lives and the kit can find them;
  *   <li>forks the command, which starts a new session (its own process group, no controlling
  *       terminal), resets SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE and SIGXFSZ to their default
- *       dispositions and unblocks every signal, then execs;
+ *       dispositions (then ignores those the test asked for), unblocks every signal, and execs;
  *   <li>announces the command's pid as the first line of stderr, before the command runs (the
  *       command waits on a pipe until the line is written, so the line is always first);
  *   <li>waits for the command with {@code waitpid} and writes {@code exit N} or {@code signal N}
@@ -32,7 +32,7 @@ final class Reaper {
   static final String SCRIPT =
       """
       import errno, os, signal, sys, threading, time
-      status_path, argv = sys.argv[1], sys.argv[2:]
+      status_path, ignored, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
       parent = os.getppid()
       try:
           import ctypes
@@ -48,6 +48,8 @@ final class Reaper {
               for s in ('SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGPIPE', 'SIGXFSZ'):
                   if hasattr(signal, s):
                       signal.signal(getattr(signal, s), signal.SIG_DFL)
+              for s in filter(None, ignored.split(',')):
+                  signal.signal(getattr(signal, 'SIG' + s), signal.SIG_IGN)
               signal.pthread_sigmask(signal.SIG_SETMASK, ())
               os.read(r, 1)
               os.close(r)
@@ -138,8 +140,12 @@ final class Reaper {
     return Optional.empty();
   }
 
-  /** The reaper's command line, to which the command's own words are appended. */
-  static List<String> command(String python, Path statusFile) {
-    return List.of(python, "-I", "-S", "-c", SCRIPT, statusFile.toString());
+  /**
+   * The reaper's command line, to which the command's own words are appended.
+   *
+   * @param ignored signal names without {@code SIG} that the command starts with ignored
+   */
+  static List<String> command(String python, Path statusFile, List<String> ignored) {
+    return List.of(python, "-I", "-S", "-c", SCRIPT, statusFile.toString(), String.join(",", ignored));
   }
 }

@@ -105,6 +105,24 @@ class ChildProcessIT {
   }
 
   @Test
+  void aChildCanStartWithSignalsIgnoredAsABackgroundJobDoes() {
+    ChildResult r =
+        ChildProcess.command("grep", "^SigIgn", "/proc/self/status").ignoring("INT", "SIGHUP").run();
+    long ignored = Long.parseLong(r.stdout().replaceAll("\\s", "").substring(7), 16);
+    assertThat(ignored & 0b11).as("INT and HUP ignored").isEqualTo(0b11);
+    assertThat(ignored & (1L << (15 - 1))).as("TERM at its default").isZero();
+  }
+
+  @Test
+  void awaitLinesWaitsForAConditionOnEveryLineSoFar() {
+    try (ChildProcess c = ChildProcess.command("sh", "-c", "echo b; echo a; exec sleep 600").start()) {
+      assertThat(c.awaitLines(l -> l.contains("a") && l.contains("b"), "a and b"))
+          .containsExactly("b", "a");
+      assertThat(c.stdoutSoFar()).isEqualTo("b\na\n");
+    }
+  }
+
+  @Test
   void theEnvironmentHasNoTerminusVariableUnlessTheTestSetsOne() {
     assertThat(System.getenv("TERMINUS_LEAKED"))
         .as("set for this JVM by failsafe, to prove the kit removes it")
