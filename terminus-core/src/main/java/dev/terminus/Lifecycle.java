@@ -159,7 +159,8 @@ final class Lifecycle {
       if (s.stage != Stage.RUNNING) {
         return false;
       }
-      State next = new State(Stage.REQUESTED, e, null, UNKNOWN, s.signal, s.signalAt, false, null, false);
+      State next = new State(Stage.REQUESTED, e, null, UNKNOWN, s.signal, s.signalAt, s.jvmExiting,
+          null, false);
       if (state.compareAndSet(s, next)) {
         return true;
       }
@@ -183,6 +184,11 @@ final class Lifecycle {
   enum SignalOutcome {
     /** The first request: the normal stop begins. */
     REQUESTED,
+    /**
+     * The first signal, for a program that drains before it unwinds: noted, but nothing is
+     * requested yet; the coordinator drains, then makes the request.
+     */
+    DRAIN_FIRST,
     /** The first signal, but an exit was already pending or under way: noted; its status stands. */
     NOTED,
     /** The same delivery arriving twice: ignored. */
@@ -195,6 +201,14 @@ final class Lifecycle {
 
   /** A signal arrived at {@code now}; {@code asRequest} is the request it makes from RUNNING. */
   SignalOutcome signal(SignalExit asRequest, long now) {
+    return signal(asRequest, now, false);
+  }
+
+  /**
+   * A signal arrived at {@code now}. With {@code drainFirst}, a first signal in RUNNING is only
+   * noted (a second one still forces): the program keeps running while it drains.
+   */
+  SignalOutcome signal(SignalExit asRequest, long now, boolean drainFirst) {
     StopSignal sig = asRequest.signal();
     while (true) {
       State s = state.get();
@@ -203,7 +217,10 @@ final class Lifecycle {
       if (s.forced || (s.stage == Stage.EXITING && s.ending != Ending.EXIT)) {
         return SignalOutcome.IGNORED;
       } else if (s.signal == null) {
-        if (s.stage == Stage.RUNNING) {
+        if (s.stage == Stage.RUNNING && drainFirst) {
+          next = new State(Stage.RUNNING, null, null, UNKNOWN, sig, now, false, null, false);
+          outcome = SignalOutcome.DRAIN_FIRST;
+        } else if (s.stage == Stage.RUNNING) {
           next = new State(Stage.REQUESTED, asRequest, null, UNKNOWN, sig, now, false, null, false);
           outcome = SignalOutcome.REQUESTED;
         } else {

@@ -178,6 +178,29 @@ final class Plan {
     return out;
   }
 
+  /** Whether a task is registered in one of {@code phases}. */
+  synchronized boolean hasTaskIn(Phase... phases) {
+    for (Task t : tasks) {
+      for (Phase p : phases) {
+        if (t.phase == p) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The threads of the executors registered with {@link Shutdown#stop}, when they are known. */
+  synchronized java.util.Set<Thread> ownedThreads() {
+    java.util.Set<Thread> owned = new java.util.HashSet<>();
+    for (Task t : tasks) {
+      if (t.action instanceof Shutdown.ExecutorStop) {
+        owned.addAll(((Shutdown.ExecutorStop) t.action).threads());
+      }
+    }
+    return owned;
+  }
+
   /** Drops every task: nothing registered here will run. */
   synchronized void discard() {
     tasks.clear();

@@ -146,6 +146,8 @@ final class Run implements Watchdog.Target {
   private volatile StopSignal ownExitSignal;
   private volatile Set<Thread> threadsBeforeExit = Set.of();
   private volatile boolean jvmExitGraceOver;
+  /** The signal's request while a drain-first stop drains, before it is made. */
+  private volatile SignalExit draining;
   /** The thread that called {@code System.exit} when a third party began the JVM's exit. */
   private volatile Thread exitCaller;
   private volatile boolean budgetWarned;
@@ -369,12 +371,17 @@ final class Run implements Watchdog.Target {
 
   private void onSignal(StopSignal sig) {
     SignalExit request = new SignalExit(sig, statusFor(sig), null);
-    Lifecycle.SignalOutcome outcome = lifecycle.signal(request, System.nanoTime());
+    Settings st = settings;
+    boolean drainFirst = mode == Mode.RUN && st != null && st.drainFirst != null;
+    Lifecycle.SignalOutcome outcome = lifecycle.signal(request, System.nanoTime(), drainFirst);
     publish();
     switch (outcome) {
       case REQUESTED:
         Events.exitRequested(request);
         onRequested(request, true);
+        break;
+      case DRAIN_FIRST:
+        drainThenRequest(request, st.drainFirst);
         break;
       case NOTED:
         interruptMain(); // a worker's request still within its grace: the signal ends the wait
@@ -385,6 +392,46 @@ final class Run implements Watchdog.Target {
       default: // DUPLICATE, IGNORED
         break;
     }
+  }
+
+  /**
+   * For programs that serve: announce, keep serving for {@code servingDelay}, drain, and only then
+   * request the exit, which interrupts the main thread. Runs on its own thread, so the signal
+   * handler returns at once and a second signal can still force the exit.
+   */
+  private void drainThenRequest(SignalExit request, Duration servingDelay) {
+    draining = request;
+    watchdog.arm(deadline());
+    Report r = new Report(name());
+    r.reason(request, null);
+    report = r;
+    Thread drainer =
+        new Thread("terminus-drain") {
+          @Override
+          public void run() {
+            Stopper s = new Stopper(name(), plan, sections, r, System.err, null);
+            try {
+              s.runPhase(Phase.ANNOUNCE, deadline(), false);
+              if (!servingDelay.isZero()) {
+                Thread.sleep(Math.max(1, servingDelay.toMillis()));
+              }
+              s.runPhase(Phase.DRAIN, deadline(), true);
+            } catch (InterruptedException e) {
+              // Nobody interrupts the drain but the JVM's end: request the exit now.
+            } finally {
+              s.close();
+            }
+            if (lifecycle.request(request)) {
+              publish();
+              Events.exitRequested(request);
+              onRequested(request, true);
+            } else {
+              interruptMain(); // something else was requested meanwhile: it decides
+            }
+          }
+        };
+    drainer.setDaemon(true);
+    drainer.start();
   }
 
   /** A second signal: end now, but never in the middle of a critical section. */
@@ -454,7 +501,8 @@ final class Run implements Watchdog.Target {
     if (Thread.currentThread() == main) {
       Thread.interrupted(); // the request's interrupt has done its work; let cleanup block
     }
-    Report r = new Report(name());
+    Report early = report; // a drain-first stop began it
+    Report r = early != null ? early : new Report(name());
     r.reason(lifecycle.pending(), failure);
     Thread caller = exitCaller;
     if (lifecycle.pending() instanceof ExitException.Foreign) {
@@ -538,8 +586,11 @@ final class Run implements Watchdog.Target {
   }
 
   /**
-   * The JVM's rule when main returns: wait for the other non-daemon threads, naming them on stderr
-   * once the configured wait has passed. An exit request interrupts the wait.
+   * The JVM's rule when main returns: wait for the other non-daemon threads, except the threads of
+   * executors registered with {@link Shutdown#stop}, which the plan stops. An exit request ends the
+   * wait. The threads waited for are named on stderr once the configured wait has passed, unless
+   * the program serves (it has {@link Phase#ANNOUNCE} or {@link Phase#DRAIN} tasks, or drains
+   * before unwinding): a server's threads are meant to outlive its {@code main}.
    */
   private void awaitNonDaemonThreads() {
     Settings st = settings;
@@ -548,40 +599,57 @@ final class Run implements Watchdog.Target {
     }
     long reportAt = System.nanoTime() + Watchdog.nanos(st.threadsReportAfter);
     boolean reported = false;
+    // A drain-first signal keeps main waiting here until the drain has made the request.
     while (lifecycle.pending() == null) {
-      Thread other = null;
-      for (Thread t : liveThreads()) {
-        if (t != main && t.isAlive() && !t.isDaemon() && !t.getName().equals("DestroyJavaVM")) {
-          other = t;
-          break;
-        }
-      }
+      Thread other = firstWaitedFor();
       if (other == null) {
         return;
       }
       try {
         long left = reportAt - System.nanoTime();
-        if (reported || left <= 0) {
-          if (!reported) {
-            reported = true;
+        if (!reported && left <= 0) {
+          reported = true;
+          if (!serves()) {
             reportWaitingThreads(st);
           }
-          other.join();
-        } else {
-          TimeUnit.NANOSECONDS.timedJoin(other, left);
         }
+        // Bounded slices: an executor registered meanwhile may own the thread waited for.
+        long slice = TimeUnit.MILLISECONDS.toNanos(200);
+        TimeUnit.NANOSECONDS.timedJoin(other, reported ? slice : Math.min(slice, Math.max(1, left)));
       } catch (InterruptedException e) {
         // An exit was requested (the loop ends) or someone else interrupted us: keep waiting.
       }
     }
   }
 
+  private boolean serves() {
+    Settings st = settings;
+    return (st != null && st.drainFirst != null) || plan.hasTaskIn(Phase.ANNOUNCE, Phase.DRAIN);
+  }
+
+  /** A live non-daemon thread that keeps the process alive and that no registered executor owns. */
+  private Thread firstWaitedFor() {
+    Set<Thread> owned = plan.ownedThreads();
+    for (Thread t : liveThreads()) {
+      if (waitedFor(t, owned)) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private boolean waitedFor(Thread t, Set<Thread> owned) {
+    return t != main && t.isAlive() && !t.isDaemon() && !t.getName().equals("DestroyJavaVM")
+        && !owned.contains(t);
+  }
+
   private void reportWaitingThreads(Settings st) {
     StringBuilder b = new StringBuilder();
     b.append(st.name).append(": main returned ").append(Durations.format(st.threadsReportAfter))
         .append(" ago; the JVM waits for these non-daemon threads:");
+    Set<Thread> owned = plan.ownedThreads();
     for (Thread t : liveThreads()) {
-      if (t != main && t.isAlive() && !t.isDaemon() && !t.getName().equals("DestroyJavaVM")) {
+      if (waitedFor(t, owned)) {
         b.append(System.lineSeparator()).append("  thread '").append(t.getName()).append("' ")
             .append(t.getState());
         for (StackTraceElement e : t.getStackTrace()) {
@@ -604,15 +672,17 @@ final class Run implements Watchdog.Target {
       jvm.halt(DEADLINE_EXCEEDED);
       return;
     }
-    if (s.stage == Lifecycle.Stage.RUNNING) {
+    SignalExit drain = draining;
+    if (s.stage == Lifecycle.Stage.RUNNING && drain == null) {
       return; // withdrawn meanwhile
     }
     boolean stopping = s.stage.compareTo(Lifecycle.Stage.STOPPING) >= 0;
-    int status = stopping ? s.status : Lifecycle.statusOf(s.request);
+    ExitException request = s.request != null ? s.request : drain;
+    int status = stopping ? s.status : Lifecycle.statusOf(request);
     Report r = report;
     if (r == null) {
       r = new Report(name());
-      r.reason(s.request, null);
+      r.reason(request, null);
     }
     Stopper.skipRemaining(r, plan);
     String name = name();
@@ -638,7 +708,7 @@ final class Run implements Watchdog.Target {
     r.status = status;
     r.write(reportDestination(), true);
     Events.deadlineExceeded(status, deadline());
-    String what = stopping ? "shutdown" : "exit requested with status " + s.request.status() + " but";
+    String what = stopping ? "shutdown" : "exit requested with status " + request.status() + " but";
     Runtimes.writeStderr(name + ": " + what + " not finished within the deadline of " + limit
         + "; halting with status " + status);
     jvm.halt(status);

@@ -35,6 +35,11 @@ final class Settings {
   final Duration threadsReportAfter;
   /** Whether main's return ends the process even while non-daemon threads run. */
   final boolean exitOnMainReturn;
+  /**
+   * For programs that serve: a signal first announces, waits this long while still serving, and
+   * drains, and only then unwinds the main thread. Null: off (the main thread unwinds at once).
+   */
+  final Duration drainFirst;
 
   private Settings(
       String name,
@@ -44,7 +49,9 @@ final class Settings {
       List<Map.Entry<Class<? extends Throwable>, Integer>> mappings,
       String report,
       Duration threadsReportAfter,
-      boolean exitOnMainReturn) {
+      boolean exitOnMainReturn,
+      Duration drainFirst) {
+    this.drainFirst = drainFirst;
     this.report = report;
     this.threadsReportAfter = threadsReportAfter;
     this.exitOnMainReturn = exitOnMainReturn;
@@ -69,7 +76,22 @@ final class Settings {
       Duration threadsReportAfter,
       boolean exitOnMainReturn) {
     return resolve(
-        name, deadline, signals, raise, mappings, threadsReportAfter, exitOnMainReturn,
+        name, deadline, signals, raise, mappings, threadsReportAfter, exitOnMainReturn, null,
+        System.getenv(), System.getProperties());
+  }
+
+  /** {@link #resolve} with the drain-first delay the builder set (null: off). */
+  static Settings resolve(
+      String name,
+      Duration deadline,
+      Map<String, Integer> signals,
+      boolean raise,
+      List<Map.Entry<Class<? extends Throwable>, Integer>> mappings,
+      Duration threadsReportAfter,
+      boolean exitOnMainReturn,
+      Duration drainFirst) {
+    return resolve(
+        name, deadline, signals, raise, mappings, threadsReportAfter, exitOnMainReturn, drainFirst,
         System.getenv(), System.getProperties());
   }
 
@@ -82,6 +104,23 @@ final class Settings {
       List<Map.Entry<Class<? extends Throwable>, Integer>> mappings,
       Duration threadsReportAfter,
       boolean exitOnMainReturn,
+      Map<String, String> env,
+      Properties props) {
+    return resolve(
+        name, deadline, signals, raise, mappings, threadsReportAfter, exitOnMainReturn, null, env,
+        props);
+  }
+
+  /** {@link #resolve} with the environment and the properties given, for tests. */
+  static Settings resolve(
+      String name,
+      Duration deadline,
+      Map<String, Integer> signals,
+      boolean raise,
+      List<Map.Entry<Class<? extends Throwable>, Integer>> mappings,
+      Duration threadsReportAfter,
+      boolean exitOnMainReturn,
+      Duration drainFirst,
       Map<String, String> env,
       Properties props) {
     String n = resolveName(name, env, props);
@@ -125,9 +164,26 @@ final class Settings {
     if (mr != null) {
       exit = !mr.choose("wait", "exit");
     }
+    Duration drain = drainFirst;
+    Found df = find("terminus.drain-first", "TERMINUS_DRAIN_FIRST", env, props);
+    if (df != null) {
+      String v = df.value.toLowerCase(Locale.ROOT);
+      if (v.equals("off")) {
+        drain = null;
+      } else if (v.equals("on")) {
+        drain = Duration.ZERO;
+      } else {
+        try {
+          drain = Durations.parse(df.value);
+        } catch (IllegalArgumentException e) {
+          throw df.error("'" + df.value + "' is neither 'on', 'off' nor a serving delay ("
+              + e.getMessage() + ")");
+        }
+      }
+    }
     String report = report(find("terminus.report", "TERMINUS_REPORT", env, props));
     lineBufferedStdout(env, props); // refused here, before the body; LineBuffer reads it again
-    return new Settings(n, d, s, r, mappings, report, tr, exit);
+    return new Settings(n, d, s, r, mappings, report, tr, exit, drain);
   }
 
   static Map<String, Integer> defaultSignals() {

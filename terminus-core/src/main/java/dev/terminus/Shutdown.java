@@ -148,7 +148,7 @@ public final class Shutdown {
   }
 
   /** Stops one executor; reports the threads that outlived it. */
-  private static final class ExecutorStop implements AutoCloseable {
+  static final class ExecutorStop implements AutoCloseable {
     private final String name;
     private final Duration timeout;
     private final ExecutorService executor;
@@ -172,6 +172,11 @@ public final class Shutdown {
           return t;
         });
       }
+    }
+
+    /** The executor's threads, when it lets us see them (a {@code ThreadPoolExecutor}). */
+    java.util.Set<Thread> threads() {
+      return threads;
     }
 
     @Override

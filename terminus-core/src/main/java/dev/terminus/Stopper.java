@@ -6,17 +6,19 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the shutdown plan once: phase by phase, each task on a worker thread other than the caller's,
- * so a task that overruns its timeout can be interrupted and left behind while the plan moves on.
+ * Runs the shutdown plan once: phase by phase, on worker threads other than the caller's, so a task
+ * that overruns its timeout can be interrupted and left behind while the plan moves on.
  *
- * <p>Design: the calling thread (the runner's main thread, or the JVM shutdown hook's) drives the
- * plan and waits for each task's latch with its timeout. Workers are daemons, reused from task to
- * task (a concurrent phase takes one per task); one left behind does not keep the JVM alive. Nothing here sleeps: with no task in flight, the stop
- * costs a pass over the phases.
+ * <p>Design: in a phase that runs in turn, one worker takes the tasks from the plan itself, last
+ * registered first, and runs them one after another with no hand-off per task; the calling thread
+ * (the runner's, or the JVM hook's driver) supervises it, waking only at a task's due time. A task
+ * that overruns is settled as timed out by the supervisor (the first of the two to settle a task
+ * records its outcome), its worker is interrupted and abandoned, and a fresh worker carries on with
+ * the tasks still in the plan. A concurrent phase hands each task to a worker of its own. Workers
+ * are daemons, reused from phase to phase, and ended by {@link #close()}. Nothing here sleeps.
  */
 final class Stopper {
   private final String program;
@@ -36,26 +38,41 @@ final class Stopper {
     this.exitCaller = exitCaller;
   }
 
+  /** Runs every phase, then any task registered meanwhile, then ends its workers. */
   void run(Duration deadline) {
-    List<Phase> order = Plan.order();
-    // Tasks registered during the stop into a phase that already ran get another pass.
-    while (plan.size() > 0 || order != null) {
-      for (Phase phase : order != null ? order : Plan.order()) {
-        if (order != null && phase == Phase.DRAIN && sections.open() > 0) {
-          Report.Entry e = report.start(phase.name(), "critical sections");
-          boolean closed = sections.awaitClosed(Watchdog.nanos(deadline), exitCaller);
-          finish(e, closed ? "ok" : "timed out", null, null);
+    try {
+      List<Phase> order = Plan.order();
+      // Tasks registered during the stop into a phase that already ran get another pass.
+      while (plan.size() > 0 || order != null) {
+        for (Phase phase : order != null ? order : Plan.order()) {
+          runPhase(phase, deadline, order != null);
         }
-        if (phase.concurrent()) {
-          runConcurrently(phase, plan.takeAll(phase));
-        } else {
-          for (Plan.Task t = plan.pollLast(phase); t != null; t = plan.pollLast(phase)) {
-            await(start(t));
-          }
-        }
+        order = null;
       }
-      order = null;
+    } finally {
+      close();
     }
+  }
+
+  /**
+   * Runs one phase's tasks; at the start of {@link Phase#DRAIN}, when {@code drainSections}, first
+   * waits for the open critical sections.
+   */
+  void runPhase(Phase phase, Duration deadline, boolean drainSections) {
+    if (drainSections && phase == Phase.DRAIN && sections.open() > 0) {
+      Report.Entry e = report.start(phase.name(), "critical sections");
+      boolean closed = sections.awaitClosed(Watchdog.nanos(deadline), exitCaller);
+      finish(e, closed ? "ok" : "timed out", null, null);
+    }
+    if (phase.concurrent()) {
+      runConcurrently(phase, plan.takeAll(phase));
+    } else {
+      runInTurn(phase);
+    }
+  }
+
+  /** Ends the idle workers and waits for them, so nothing is left behind. */
+  void close() {
     for (Worker w : idle) {
       w.quit();
     }
@@ -86,41 +103,66 @@ final class Stopper {
   }
 
   private void runConcurrently(Phase phase, List<Plan.Task> tasks) {
-    List<Running> running = new ArrayList<>();
+    List<Worker> running = new ArrayList<>();
     for (Plan.Task t : tasks) {
-      running.add(start(t));
+      Worker w = idle.isEmpty() ? new Worker() : idle.pop();
+      w.handOne(t);
+      running.add(w);
     }
-    for (Running r : running) {
-      await(r);
-    }
-  }
-
-  /** A task handed to a worker. */
-  private static final class Running {
-    final Plan.Task task;
-    final Report.Entry entry;
-    final Worker worker;
-    final Thread thread;
-    final long due; // nanoTime; 0 for no timeout
-    final CountDownLatch done = new CountDownLatch(1);
-    volatile Throwable failure;
-
-    Running(Plan.Task task, Report.Entry entry, Worker worker, long due) {
-      this.task = task;
-      this.entry = entry;
-      this.worker = worker;
-      this.thread = worker.thread;
-      this.due = due;
+    for (Worker w : running) {
+      supervise(w, null);
     }
   }
 
   /**
-   * A daemon thread that runs the tasks handed to it one at a time, so a plan of many small tasks
-   * does not start a thread for each. A worker whose task overruns is abandoned, never reused.
+   * Runs a phase's tasks one after another, last registered first, on one worker that takes them
+   * from the plan itself: no hand-off per task, and tasks not yet started stay in the plan (a halt
+   * reports them as skipped; a task registered meanwhile still runs in this phase). When a task
+   * overruns its timeout, its worker is abandoned and a fresh one carries on with the rest.
    */
-  private static final class Worker implements Runnable {
+  private void runInTurn(Phase phase) {
+    while (plan.hasTaskIn(phase)) {
+      Worker w = idle.isEmpty() ? new Worker() : idle.pop();
+      w.handPhase(phase);
+      supervise(w, phase);
+    }
+  }
+
+  /** One task run by a worker: its report entry, its due time, and who settled its outcome. */
+  private static final class Running {
+    final Plan.Task task;
+    final Report.Entry entry;
+    final long due; // nanoTime; 0 for no timeout
+    private final java.util.concurrent.atomic.AtomicBoolean settled =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
+    Running(Plan.Task task, Report.Entry entry, long due) {
+      this.task = task;
+      this.entry = entry;
+      this.due = due;
+    }
+
+    boolean settled() {
+      return settled.get();
+    }
+
+    /** True for the first caller only: the worker's outcome or the supervisor's timeout. */
+    boolean settle() {
+      return settled.compareAndSet(false, true);
+    }
+  }
+
+  /**
+   * A daemon thread that runs tasks: one handed to it, or a phase's tasks taken from the plan in
+   * turn. A worker whose task overruns is abandoned, never reused.
+   */
+  private final class Worker implements Runnable {
     final Thread thread = new Thread(this, "terminus-stop");
-    private Running job; // guarded by this
+    private Plan.Task one; // guarded by this
+    private Phase phase; // guarded by this
+    private Running current; // guarded by this
+    private boolean busy; // guarded by this
+    private boolean abandoned; // guarded by this
     private boolean quit; // guarded by this
 
     Worker() {
@@ -128,8 +170,15 @@ final class Stopper {
       thread.start();
     }
 
-    synchronized void hand(Running r) {
-      job = r;
+    synchronized void handOne(Plan.Task t) {
+      one = t;
+      busy = true;
+      notifyAll();
+    }
+
+    synchronized void handPhase(Phase p) {
+      phase = p;
+      busy = true;
       notifyAll();
     }
 
@@ -141,95 +190,152 @@ final class Stopper {
     @Override
     public void run() {
       while (true) {
-        Running r;
+        Plan.Task single;
+        Phase inTurn;
         synchronized (this) {
-          while (job == null && !quit) {
+          while (!busy && !quit) {
             try {
               wait();
             } catch (InterruptedException e) {
               // An interrupt meant for a task that already finished: keep waiting for work.
             }
           }
-          if (job == null) {
+          if (!busy) {
             return;
           }
-          r = job;
-          job = null;
+          single = one;
+          inTurn = phase;
+          one = null;
+          phase = null;
         }
-        Thread.interrupted(); // nothing meant for an earlier task reaches this one
-        thread.setName("terminus-stop: " + r.task.name);
-        try {
-          r.task.action.close();
-        } catch (ExitException e) {
-          // An exit requested while exiting: the first request decides; nothing to report.
-        } catch (Throwable e) { // the runner boundary: every task gets its turn
-          r.failure = e;
+        if (single != null) {
+          runOne(single);
+        } else {
+          while (true) {
+            Plan.Task t;
+            synchronized (this) {
+              current = null; // the last task is done: nothing of it can overrun now
+              if (abandoned) {
+                return;
+              }
+              t = plan.pollLast(inTurn);
+            }
+            if (t == null) {
+              break;
+            }
+            runOne(t);
+          }
         }
-        r.done.countDown();
+        synchronized (this) {
+          busy = false;
+          current = null;
+          notifyAll();
+          if (abandoned) {
+            return;
+          }
+        }
+      }
+    }
+
+    private void runOne(Plan.Task t) {
+      Thread.interrupted(); // nothing meant for an earlier task reaches this one
+      Report.Entry entry = report.start(t.phase.name(), t.name);
+      entry.thread = thread;
+      Duration timeout = t.effectiveTimeout();
+      Running r = new Running(t, entry, timeout == null ? 0 : System.nanoTime() + Watchdog.nanos(timeout));
+      synchronized (this) {
+        current = r;
+        if (r.due != 0) {
+          notifyAll(); // the supervisor waits until this task's due time
+        }
+      }
+      thread.setName("terminus-stop: " + t.name);
+      Throwable failure = null;
+      try {
+        t.action.close();
+      } catch (ExitException e) {
+        // An exit requested while exiting: the first request decides; nothing to report.
+      } catch (Throwable e) { // the runner boundary: every task gets its turn
+        failure = e;
+      }
+      if (r.settle()) {
+        if (failure == null) {
+          finish(entry, "ok", null, null);
+        } else {
+          finish(entry, "failed", failure.toString(), failure.getStackTrace());
+          err.println(program + ": cleanup task '" + t.name + "' failed: " + failure);
+        }
       }
     }
   }
 
   private final Deque<Worker> idle = new ArrayDeque<>();
 
-  private Running start(Plan.Task t) {
-    Report.Entry entry = report.start(t.phase.name(), t.name);
-    Duration timeout = t.effectiveTimeout();
-    Worker w = idle.isEmpty() ? new Worker() : idle.pop();
-    Running r = new Running(t, entry, w, timeout == null ? 0 : System.nanoTime() + timeout.toNanos());
-    entry.thread = w.thread;
-    w.hand(r);
-    return r;
-  }
-
-  private void await(Running r) {
+  /**
+   * Waits for {@code w} to finish what it was handed, ending the wait for a task that overruns
+   * its timeout (the worker is interrupted and abandoned) or that called {@code System.exit}.
+   */
+  private void supervise(Worker w, Phase phase) {
     boolean interrupted = false;
-    while (r.done.getCount() > 0) {
-      try {
-        if (r.due == 0) {
-          r.done.await();
-        } else {
-          long left = r.due - System.nanoTime();
-          if (left <= 0) {
+    Running overrun = null;
+    boolean exited = false;
+    synchronized (w) {
+      while (w.busy) {
+        Running cur = w.current;
+        long wait = 0;
+        if (cur != null && cur.due != 0 && !cur.settled()) {
+          wait = cur.due - System.nanoTime();
+          if (wait <= 0) {
+            overrun = cur;
             break;
           }
-          r.done.await(left, TimeUnit.NANOSECONDS);
         }
-      } catch (InterruptedException e) {
-        interrupted = true; // the stop goes on; the flag is restored below
-        if (Run.jvmShutdownStarted() && inSystemExit(r.thread)) {
-          // The task called System.exit: it never returns, and the stop must not wait for it.
-          finish(r.entry, "ok", "called System.exit", null);
-          Thread.currentThread().interrupt();
-          return;
+        try {
+          if (wait == 0) {
+            w.wait();
+          } else {
+            TimeUnit.NANOSECONDS.timedWait(w, wait);
+          }
+        } catch (InterruptedException e) {
+          interrupted = true; // the stop goes on; the flag is restored below
+          if (Run.jvmShutdownStarted() && inSystemExit(w.thread)) {
+            // The task called System.exit: it never returns, and the stop must not wait for it.
+            overrun = w.current;
+            exited = true;
+            break;
+          }
         }
+      }
+      if (overrun != null) {
+        w.abandoned = true;
       }
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
-    if (r.done.getCount() > 0) {
-      StackTraceElement[] stack = r.thread.getStackTrace();
-      r.thread.interrupt();
-      finish(r.entry, "timed out", "timed out after " + Durations.format(r.task.effectiveTimeout()), stack);
-      StringBuilder b = new StringBuilder();
-      b.append(program).append(": cleanup task '").append(r.task.name).append("' in phase ")
-          .append(r.task.phase.name()).append(" timed out after ")
-          .append(Durations.format(r.task.effectiveTimeout())).append("; interrupted it at:");
-      for (StackTraceElement s : stack) {
-        b.append(System.lineSeparator()).append("\tat ").append(s);
-      }
-      err.println(b);
+    if (overrun == null) {
+      idle.push(w);
       return;
     }
-    idle.push(r.worker);
-    Throwable failure = r.failure;
-    if (failure == null) {
-      finish(r.entry, "ok", null, null);
-    } else {
-      finish(r.entry, "failed", failure.toString(), failure.getStackTrace());
-      err.println(program + ": cleanup task '" + r.task.name + "' failed: " + failure);
+    if (!overrun.settle()) {
+      return; // it finished just now; the worker still ends, as abandoned
     }
+    if (exited) {
+      finish(overrun.entry, "ok", "called System.exit", null);
+      return;
+    }
+    StackTraceElement[] stack = w.thread.getStackTrace();
+    w.thread.interrupt();
+    Plan.Task t = overrun.task;
+    finish(overrun.entry, "timed out", "timed out after " + Durations.format(t.effectiveTimeout()), stack);
+    StringBuilder b = new StringBuilder();
+    b.append(program).append(": cleanup task '").append(t.name).append("' in phase ")
+        .append(t.phase.name()).append(" timed out after ")
+        .append(Durations.format(t.effectiveTimeout())).append("; interrupted it at:");
+    for (StackTraceElement s : stack) {
+      b.append(System.lineSeparator()).append("\tat ").append(s);
+    }
+    err.println(b);
   }
 
   private static boolean inSystemExit(Thread t) {

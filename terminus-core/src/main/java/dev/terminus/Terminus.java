@@ -176,6 +176,7 @@ public final class Terminus {
     private boolean raise = true;
     private Duration threadsReportAfter;
     private boolean exitOnMainReturn;
+    private Duration drainFirst;
     private final List<Map.Entry<Class<? extends Throwable>, Integer>> mappings = new ArrayList<>();
 
     Builder() {}
@@ -306,6 +307,32 @@ public final class Terminus {
     }
 
     /**
+     * Makes a signal drain the program before it unwinds, for programs that serve: on the first
+     * SIGINT, SIGTERM or SIGHUP the {@link Phase#ANNOUNCE} tasks run (readiness down), the program
+     * keeps serving for {@code servingDelay} (a load balancer or Kubernetes still routes to it for
+     * a few seconds), then the open critical sections and the {@link Phase#DRAIN} tasks run (stop
+     * accepting, finish in-flight work); only then is the exit requested and the main thread
+     * interrupted, and the rest of the plan runs as usual. Until then nothing is requested: {@link
+     * Exit#checkpoint()} does not throw and critical sections are entered as before. A second
+     * signal still forces the exit, and the deadline bounds the whole stop from the first signal.
+     * Off by default; {@code terminus.drain-first} / {@code TERMINUS_DRAIN_FIRST} ({@code on},
+     * {@code off}, or the serving delay) overrides it.
+     *
+     * @param servingDelay how long to keep serving after the announcement; zero for none
+     * @return this builder
+     * @throws IllegalArgumentException if {@code servingDelay} is negative
+     * @throws NullPointerException if {@code servingDelay} is null
+     */
+    public Builder drainBeforeUnwinding(Duration servingDelay) {
+      Objects.requireNonNull(servingDelay, "servingDelay");
+      if (servingDelay.isNegative()) {
+        throw new IllegalArgumentException("servingDelay " + servingDelay + " must not be negative");
+      }
+      this.drainFirst = servingDelay;
+      return this;
+    }
+
+    /**
      * Builds the runner. System properties and environment variables are read when it runs.
      *
      * @return a new runner with a copy of this configuration
@@ -320,13 +347,14 @@ public final class Terminus {
       copy.mappings.addAll(mappings);
       copy.threadsReportAfter = threadsReportAfter;
       copy.exitOnMainReturn = exitOnMainReturn;
+      copy.drainFirst = drainFirst;
       return new Runner(copy);
     }
 
     Settings settings() {
       return Settings.resolve(
           name, deadline, new LinkedHashMap<>(signals), raise, mappings, threadsReportAfter,
-          exitOnMainReturn);
+          exitOnMainReturn, drainFirst);
     }
   }
 }

@@ -201,7 +201,10 @@ class ShutdownIT {
     Result r = run(List.of("-XX:StartFlightRecording:filename=" + recording), "task-timeout");
     assertThat(r.status()).isEqualTo(3);
     List<String> seen = new ArrayList<>();
-    for (RecordedEvent e : RecordingFile.readAllEvents(recording)) {
+    List<RecordedEvent> events = new ArrayList<>(RecordingFile.readAllEvents(recording));
+    // Tasks end on the threads that run them: order by when each event ended, not by file order.
+    events.sort(java.util.Comparator.comparing(RecordedEvent::getEndTime));
+    for (RecordedEvent e : events) {
       String type = e.getEventType().getName();
       if (type.equals("dev.terminus.ExitRequested")) {
         seen.add("exit " + e.getInt("status"));
