@@ -51,6 +51,7 @@ final class ChildJvm implements AutoCloseable {
   private final CompletableFuture<String> stdout;
   private final CompletableFuture<String> stderr;
   private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<String> errLines = new LinkedBlockingQueue<>();
   private final OutputStream stdin;
   private final long javaPid;
 
@@ -58,7 +59,7 @@ final class ChildJvm implements AutoCloseable {
     this.parent = parent;
     this.waitpidFile = waitpidFile;
     this.stdout = pump(parent.getInputStream(), lines);
-    this.stderr = pump(parent.getErrorStream(), null);
+    this.stderr = pump(parent.getErrorStream(), errLines);
     this.stdin = parent.getOutputStream();
     this.javaPid = awaitJavaPid();
   }
@@ -123,12 +124,22 @@ final class ChildJvm implements AutoCloseable {
 
   /** Waits for a line of stdout that {@code test} accepts and returns it. */
   String awaitLine(Predicate<String> test, String what) {
+    return await(lines, stdout, test, what);
+  }
+
+  /** Waits for a line of stderr that {@code test} accepts and returns it. */
+  String awaitErrLine(Predicate<String> test, String what) {
+    return await(errLines, stderr, test, what);
+  }
+
+  private String await(LinkedBlockingQueue<String> queue, CompletableFuture<String> stream,
+      Predicate<String> test, String what) {
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(GUARD_SECONDS);
     try {
       while (System.nanoTime() - until < 0) {
-        String next = lines.poll(100, TimeUnit.MILLISECONDS);
+        String next = queue.poll(100, TimeUnit.MILLISECONDS);
         if (next == null) {
-          if (!parent.isAlive() && stdout.isDone() && lines.isEmpty()) {
+          if (!parent.isAlive() && stream.isDone() && queue.isEmpty()) {
             throw new AssertionError("child ended before printing " + what + ": " + finish());
           }
         } else if (test.test(next)) {
@@ -255,9 +266,7 @@ final class ChildJvm implements AutoCloseable {
         while ((c = r.read()) != -1) {
           sb.append((char) c);
           if (c == '\n') {
-            if (lines != null) {
-              lines.add(line.toString());
-            }
+            lines.add(line.toString());
             line.setLength(0);
           } else {
             line.append((char) c);
