@@ -173,6 +173,34 @@ class TerminusSpringIT {
   }
 
   /**
+   * A close that outlives the deadline: Terminus halts at the deadline with the signal's status as
+   * a plain exit, and the report still names the bean, through the name of the thread closing the
+   * context, listed among the threads still alive.
+   */
+  @Test
+  void aHungBeanPastTheDeadlineIsNamedByTheClosingThreadInTheReport() throws Exception {
+    Path report = dir.resolve("report.json");
+    Map<String, String> env = Map.of("TERMINUS_DEADLINE", "2s", "TERMINUS_REPORT", report.toString());
+    ChildJvm.Result r;
+    try (ChildJvm c = start(env, "terminus", "--app.hang=true", "--terminus.spring.close-timeout=1h")) {
+      int port = awaitPort(c);
+      assertThat(Http.get(port, READINESS).status()).isEqualTo(200);
+      c.signal("TERM");
+      c.awaitLine("hungBean: hanging");
+      r = c.finish();
+    }
+
+    assertThat(r.status()).as("%s", r).isEqualTo(143);
+    assertThat(r.signaled()).as("halted with the status, not killed by the signal: %s", r).isFalse();
+    assertThat(r.stderr()).as("%s", r).isEqualTo("WebApp: terminated (SIGTERM)" + NL
+        + "WebApp: shutdown not finished within the deadline of 2s; halting with status 143" + NL);
+    String json = Files.readString(report, StandardCharsets.UTF_8);
+    assertThat(json).contains("\"halted\": true", "{\"name\": \"spring-context-close: bean 'hungBean'\"");
+    assertThat(task(json, "stop-services", "spring-context").outcome).isEqualTo("timed out");
+    assertThat(task(json, "logging", "spring-logging").outcome).isEqualTo("skipped");
+  }
+
+  /**
    * The problem this module solves, shown with plain SpringApplication.run in Terminus.run and the
    * Logback recipe: Spring's own shutdown hook closes the context after Terminus stopped logging,
    * so what Spring logs while closing is lost; and since main returned, Terminus warns about the
