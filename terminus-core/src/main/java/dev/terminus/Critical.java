@@ -69,13 +69,14 @@ public final class Critical implements AutoCloseable {
   static Critical enter(String name, Run run) {
     // Count first, then look: a request made meanwhile either sees this section (and the stop
     // waits for it, and the interrupt waits for its close) or is seen here (and entry is refused).
-    Sections.Depth d = run.sections.enter();
+    Sections sections = run.sections();
+    Sections.Depth d = sections.enter();
     ExitException p = run.lifecycle.pending();
     if (p != null) {
-      run.sections.leave(d);
+      sections.leave(d);
       throw p.again();
     }
-    return new Critical(name, run.sections, d);
+    return new Critical(name, sections, d);
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.terminus;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -33,7 +32,7 @@ interface Jvm {
   boolean addShutdownHook(Thread hook);
 
   /** Handles {@code signals} with {@code listener}; returns what to give {@link #restore}. */
-  Map<StopSignal, Object> handle(Set<StopSignal> signals, Consumer<StopSignal> listener);
+  Map<StopSignal, Object> handle(Iterable<StopSignal> signals, Consumer<StopSignal> listener);
 
   /** Puts back the handlers {@link #handle} replaced. */
   void restore(Map<StopSignal, Object> previous);

@@ -1,11 +1,9 @@
 package dev.terminus;
 
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -127,19 +125,20 @@ final class Run implements Watchdog.Target {
 
   final Lifecycle lifecycle = new Lifecycle();
   final Plan plan = new Plan();
-  final Sections sections = new Sections();
   final Jvm jvm;
-  private final Watchdog watchdog = new Watchdog(this);
+  /** Made on first use: start-up loads only what a request and the signal handlers need. */
+  private volatile Sections sections;
+  private volatile Watchdog watchdog;
   private volatile Mode mode;
   /** The runner's settings; null while no runner is attached. */
   private volatile Settings settings;
   /** The thread that runs the body; null while no runner is attached. */
   private volatile Thread main;
   private volatile Report report;
-  /** Counted down when the JVM's shutdown hook may return and let the JVM's exit carry on. */
-  private final CountDownLatch released = new CountDownLatch(1);
-  /** Counted down when a stop has run; logging frameworks' own shutdown waits for it. */
-  private final CountDownLatch stopDone = new CountDownLatch(1);
+  /** Set when the JVM's shutdown hook may return and let the JVM's exit carry on. */
+  private boolean released; // guarded by this
+  /** Set when a stop has run; logging frameworks' own shutdown waits for it. */
+  private boolean stopDone; // guarded by this
   private volatile boolean stopBegun;
   /** A worker's request whose interrupt of the main thread waits for {@link #WORKER_GRACE}. */
   private volatile ExitException nudgeFor;
@@ -159,6 +158,60 @@ final class Run implements Watchdog.Target {
   private Run(Mode mode, Jvm jvm) {
     this.mode = mode;
     this.jvm = jvm;
+  }
+
+  Sections sections() {
+    Sections s = sections;
+    if (s == null) {
+      synchronized (this) {
+        if (sections == null) {
+          sections = new Sections();
+        }
+        s = sections;
+      }
+    }
+    return s;
+  }
+
+  private Watchdog watchdog() {
+    Watchdog w = watchdog;
+    if (w == null) {
+      synchronized (this) {
+        if (watchdog == null) {
+          watchdog = new Watchdog(this);
+        }
+        w = watchdog;
+      }
+    }
+    return w;
+  }
+
+  private synchronized void release() {
+    released = true;
+    notifyAll();
+  }
+
+  private synchronized void stopDone() {
+    stopDone = true;
+    notifyAll();
+  }
+
+  /** Waits for {@code done} (under this monitor), up to {@code nanos}, or forever when 0. */
+  private synchronized boolean await(java.util.function.BooleanSupplier done, long nanos)
+      throws InterruptedException {
+    long until = System.nanoTime() + nanos;
+    while (!done.getAsBoolean()) {
+      if (nanos == 0) {
+        wait();
+      } else {
+        long left = until - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+    }
+    return true;
   }
 
   String name() {
@@ -227,11 +280,21 @@ final class Run implements Watchdog.Target {
           // Named as a string: touching the class would start java.util.logging in every program.
           TerminusLogManager.prepare();
         }
-        Set<StopSignal> wanted = EnumSet.noneOf(StopSignal.class);
+        // No EnumSet, Enum.valueOf or method reference here: each costs start time (reflection,
+        // a lambda bootstrap) in every program.
+        java.util.List<StopSignal> wanted = new java.util.ArrayList<>(3);
         for (String name : settings.signals.keySet()) {
-          wanted.add(StopSignal.valueOf(name));
+          wanted.add(StopSignal.parse(name));
         }
-        r.previousHandlers = r.jvm.handle(wanted, r::onSignal);
+        r.previousHandlers =
+            r.jvm.handle(
+                wanted,
+                new java.util.function.Consumer<StopSignal>() {
+                  @Override
+                  public void accept(StopSignal sig) {
+                    r.onSignal(sig);
+                  }
+                });
       }
       return r;
     }
@@ -240,7 +303,10 @@ final class Run implements Watchdog.Target {
   /** Ends a {@link Terminus#call}: nothing it installed, registered or requested survives it. */
   void close() {
     synchronized (LOCK) {
-      watchdog.disarm();
+      Watchdog w = watchdog;
+      if (w != null) {
+        w.disarm();
+      }
       jvm.restore(previousHandlers);
       Thread.setDefaultUncaughtExceptionHandler(previousUncaught);
       plan.discard();
@@ -253,7 +319,10 @@ final class Run implements Watchdog.Target {
         Thread.interrupted();
       }
     }
-    watchdog.awaitIdle();
+    Watchdog w = watchdog;
+    if (w != null) {
+      w.awaitIdle();
+    }
   }
 
   /** Installs the process's one JVM shutdown hook, through which a third party's exit runs. */
@@ -302,7 +371,7 @@ final class Run implements Watchdog.Target {
       return;
     }
     if (mode == Mode.RUN) {
-      watchdog.arm(deadline());
+      watchdog().arm(deadline());
     }
     Thread m = main;
     if (m == null || Thread.currentThread() == m) {
@@ -312,7 +381,7 @@ final class Run implements Watchdog.Target {
       Sections.interruptOutside(m);
     } else {
       nudgeFor = e;
-      watchdog.nudge(WORKER_GRACE);
+      watchdog().nudge(WORKER_GRACE);
     }
   }
 
@@ -325,7 +394,10 @@ final class Run implements Watchdog.Target {
       if (r.nudgeFor == original) {
         r.nudgeFor = null;
       }
-      r.watchdog.disarm();
+      Watchdog w = r.watchdog;
+      if (w != null) {
+        w.disarm();
+      }
       Thread m = r.main;
       if (m != null) {
         Sections.cancelDeferred(m);
@@ -384,7 +456,9 @@ final class Run implements Watchdog.Target {
         drainThenRequest(request, st.drainFirst);
         break;
       case NOTED:
-        interruptMain(); // a worker's request still within its grace: the signal ends the wait
+        if (lifecycle.state().stage == Lifecycle.Stage.REQUESTED) {
+          interruptMain(); // a worker's request still within its grace: the signal ends the wait
+        }
         break;
       case FORCE:
         force(sig);
@@ -401,7 +475,7 @@ final class Run implements Watchdog.Target {
    */
   private void drainThenRequest(SignalExit request, Duration servingDelay) {
     draining = request;
-    watchdog.arm(deadline());
+    watchdog().arm(deadline());
     Report r = new Report(name());
     r.reason(request, null);
     report = r;
@@ -409,7 +483,7 @@ final class Run implements Watchdog.Target {
         new Thread("terminus-drain") {
           @Override
           public void run() {
-            Stopper s = new Stopper(name(), plan, sections, r, System.err, null);
+            Stopper s = new Stopper(name(), plan, sections(), r, System.err, null);
             try {
               s.runPhase(Phase.ANNOUNCE, deadline(), false);
               if (!servingDelay.isZero()) {
@@ -437,11 +511,11 @@ final class Run implements Watchdog.Target {
   /** A second signal: end now, but never in the middle of a critical section. */
   private void force(StopSignal sig) {
     String name = name();
-    int open = sections.open();
+    int open = sections().open();
     if (open > 0) {
       Runtimes.writeStderr(name + ": " + sig.fullName() + " while stopping: waiting for " + open
           + " critical section(s) to close");
-      sections.awaitClosed(Watchdog.nanos(deadline()), null);
+      sections().awaitClosed(Watchdog.nanos(deadline()), null);
     }
     Runtimes.writeStderr(name + ": " + sig.fullName() + " while stopping: exit forced");
     int status = statusFor(sig);
@@ -511,7 +585,7 @@ final class Run implements Watchdog.Target {
     r.status = o.status;
     report = r;
     if (mode == Mode.RUN) {
-      watchdog.arm(deadline());
+      watchdog().arm(deadline());
     }
     runStop(r, caller);
     lifecycle.stopped();
@@ -556,7 +630,7 @@ final class Run implements Watchdog.Target {
    */
   private void finishInJvmExit(int status, StopSignal signal) {
     if (status == Lifecycle.UNKNOWN || (signal == null && status == standaloneStatus)) {
-      released.countDown();
+      release();
       return;
     }
     Runtimes.flush();
@@ -571,11 +645,11 @@ final class Run implements Watchdog.Target {
   private void runStop(Report r, Thread exitCaller) {
     stopBegun = true;
     try {
-      new Stopper(name(), plan, sections, r, System.err, exitCaller).run(deadline());
+      new Stopper(name(), plan, sections(), r, System.err, exitCaller).run(deadline());
       Runtimes.flush();
       r.write(reportDestination(), false);
     } finally {
-      stopDone.countDown();
+      stopDone();
     }
   }
 
@@ -695,8 +769,8 @@ final class Run implements Watchdog.Target {
       Runtimes.writeStderr(name + ": shutdown not finished within the deadline of " + limit
           + "; letting the JVM's exit go on with its own status");
       jvmExitGraceOver = true;
-      watchdog.rearm(JVM_EXIT_GRACE);
-      released.countDown();
+      watchdog().rearm(JVM_EXIT_GRACE);
+      release();
       return;
     }
     if (status == 0) {
@@ -729,12 +803,12 @@ final class Run implements Watchdog.Target {
         afterOwnExit();
         return;
       case RUNNER_DRIVES:
-        watchdog.arm(deadline());
+        watchdog().arm(deadline());
         interruptMain();
         awaitReleased();
         return;
       case HOOK_DRIVES:
-        watchdog.arm(deadline());
+        watchdog().arm(deadline());
         driveFromHook(caller);
         awaitReleased();
         return;
@@ -770,7 +844,7 @@ final class Run implements Watchdog.Target {
     boolean interrupted = false;
     while (true) {
       try {
-        released.await();
+        await(() -> released, 0);
         break;
       } catch (InterruptedException e) {
         interrupted = true;
@@ -861,7 +935,7 @@ final class Run implements Watchdog.Target {
       }
     }
     try {
-      p.stopDone.await(nanos, TimeUnit.NANOSECONDS);
+      p.await(() -> p.stopDone, Math.max(1, nanos));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

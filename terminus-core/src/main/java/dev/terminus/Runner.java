@@ -58,7 +58,7 @@ public final class Runner {
       // exit runs the cleanup and ends the process; the body must not start.
       parkForever();
     }
-    run.execute(args, main, (failure, pending) -> decide(failure, pending, settings, true));
+    run.execute(args, main, decision(settings, true));
   }
 
   /**
@@ -78,8 +78,7 @@ public final class Runner {
     }
     Run run = Run.open(true, settings);
     try {
-      return run.execute(args, main, (failure, pending) -> decide(failure, pending, settings, false))
-          .status;
+      return run.execute(args, main, decision(settings, false)).status;
     } finally {
       run.close();
     }
@@ -99,6 +98,16 @@ public final class Runner {
       System.err.flush();
       return null;
     }
+  }
+
+  /** A class, not a lambda: a capturing lambda's bootstrap costs milliseconds at every start. */
+  private static Run.Decision decision(Settings settings, boolean realExit) {
+    return new Run.Decision() {
+      @Override
+      public Run.Outcome decide(Throwable failure, ExitException pending) {
+        return Runner.decide(failure, pending, settings, realExit);
+      }
+    };
   }
 
   private static void parkForever() {

@@ -5,7 +5,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -58,7 +57,7 @@ final class Runtimes implements Jvm {
     }
 
     @Override
-    public Map<StopSignal, Object> handle(Set<StopSignal> signals, Consumer<StopSignal> listener) {
+    public Map<StopSignal, Object> handle(Iterable<StopSignal> signals, Consumer<StopSignal> listener) {
       return Map.of(); // a call installs no signal handler
     }
 
@@ -111,7 +110,7 @@ final class Runtimes implements Jvm {
   }
 
   @Override
-  public Map<StopSignal, Object> handle(Set<StopSignal> signals, Consumer<StopSignal> listener) {
+  public Map<StopSignal, Object> handle(Iterable<StopSignal> signals, Consumer<StopSignal> listener) {
     return Signals.install(signals, listener);
   }
 

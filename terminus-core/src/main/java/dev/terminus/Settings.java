@@ -367,7 +367,11 @@ final class Settings {
     if (cmd.isEmpty()) {
       return "java";
     }
-    String first = cmd.split("\\s+")[0];
+    int end = 0;
+    while (end < cmd.length() && !Character.isWhitespace(cmd.charAt(end))) {
+      end++; // no regular expression on the start path
+    }
+    String first = cmd.substring(0, end);
     if (first.endsWith(".jar")) {
       String file = first.substring(first.lastIndexOf('/') + 1);
       return file.substring(0, file.length() - 4);

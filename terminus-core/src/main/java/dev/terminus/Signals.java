@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -54,7 +53,7 @@ final class Signals {
    * platform or JVM will not let us handle (Windows, {@code -Xrs}) keeps the JDK's behaviour; one
    * that was ignored when the JVM started (a background job, {@code nohup}) stays ignored.
    */
-  static Map<StopSignal, Object> install(Set<StopSignal> signals, Consumer<StopSignal> listener) {
+  static Map<StopSignal, Object> install(Iterable<StopSignal> signals, Consumer<StopSignal> listener) {
     Map<StopSignal, Object> previous = new HashMap<>();
     for (StopSignal sig : signals) {
       String name = sig.name();
