@@ -8,6 +8,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -28,7 +29,8 @@ import org.springframework.web.bind.annotation.RestController;
  *
  * <p>It speaks to the test on stdout ({@code ready <port>}, {@code slow: in flight}, {@code
  * hungBean: hanging}) and logs everything else. {@code GET /slow} answers once the test writes a
- * line to stdin. The first argument picks how it runs: {@code terminus} ({@link TerminusSpring#run})
+ * line to stdin. The first argument picks how it runs: {@code terminus} ({@link
+ * TerminusSpring#run}), {@code configured} ({@link TerminusSpring#serve} with a configured runner),
  * or {@code plain} ({@code SpringApplication.run} in {@code Terminus.run}, Spring's own shutdown
  * hook on, with the Logback logging-last recipe of docs/logging.md).
  */
@@ -44,6 +46,12 @@ public class WebApp {
     switch (how) {
       case "terminus":
         TerminusSpring.run(rest, WebApp.class);
+        break;
+      case "configured": // the sample in docs/services.md
+        Terminus.builder()
+            .drainBeforeUnwinding(Duration.ofSeconds(5))
+            .build()
+            .run(rest, a -> TerminusSpring.serve(new SpringApplication(WebApp.class), a));
         break;
       case "plain":
         Terminus.run(rest, a -> {
