@@ -200,6 +200,24 @@ class TerminusSpringIT {
     assertThat(task(json, "logging", "spring-logging").outcome).isEqualTo("skipped");
   }
 
+  /** The application closes its own context: serve returns, the plan runs, the program ends with 0. */
+  @Test
+  void theApplicationClosingItsOwnContextEndsWith0AndAFullLog() throws Exception {
+    ChildJvm.Result r;
+    try (ChildJvm c = start(Map.of("TERMINUS_THREADS_REPORT_AFTER", "1ms"), "terminus")) {
+      int port = awaitPort(c);
+      assertThat(Http.get(port, "/close")).isEqualTo(new Http.Answer(200, "closing"));
+      r = c.finish();
+    }
+
+    assertThat(r.status()).as("%s", r).isZero();
+    assertThat(r.signaled()).as("%s", r).isFalse();
+    assertThat(r.stderr()).as("%s", r).isEmpty();
+    assertThat(log()).containsSubsequence("Graceful shutdown complete", "hungBean: destroyed",
+        "cleanup: store closed", "logging: last line");
+    assertThat(log()).last().isEqualTo("logging: last line");
+  }
+
   /**
    * The problem this module solves, shown with plain SpringApplication.run in Terminus.run and the
    * Logback recipe: Spring's own shutdown hook closes the context after Terminus stopped logging,

@@ -18,6 +18,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -81,6 +82,12 @@ public class WebApp {
 
   @RestController
   static class Endpoints {
+    private final ConfigurableApplicationContext context;
+
+    Endpoints(ConfigurableApplicationContext context) {
+      this.context = context;
+    }
+
     @GetMapping("/slow")
     String slow() throws IOException {
       System.out.println("slow: in flight");
@@ -95,6 +102,13 @@ public class WebApp {
     @GetMapping("/hello")
     String hello() {
       return "hello";
+    }
+
+    /** Closes the context from a thread of its own, as Actuator's shutdown endpoint does. */
+    @GetMapping("/close")
+    String close() {
+      new Thread(context::close, "closer").start();
+      return "closing";
     }
   }
 
