@@ -8,7 +8,7 @@ module dev.terminus.spring {
   requires transitive dev.terminus;
   requires transitive spring.boot;
   requires spring.beans;
-  requires spring.context;
+  requires transitive spring.context;
   requires spring.core;
 
   exports dev.terminus.spring;

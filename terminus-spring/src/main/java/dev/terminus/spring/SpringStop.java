@@ -1,6 +1,5 @@
 package dev.terminus.spring;
 
-import dev.terminus.Exit;
 import dev.terminus.Phase;
 import dev.terminus.Terminus;
 import java.time.Duration;
@@ -20,8 +19,7 @@ import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.env.Environment;
 
 /**
- * One Spring application's stop under Terminus: the tasks {@link TerminusSpring} promises, and
- * the wait of the main thread while the application serves.
+ * One Spring application's stop under Terminus: the tasks {@link TerminusSpring} promises.
  *
  * <p>Design: every task is registered before the application starts, so a signal during the
  * start finds them (in {@code LOGGING} they then run after the tasks the application registers
@@ -44,7 +42,6 @@ final class SpringStop
   private static final Duration SPRING_PHASE_TIMEOUT = Duration.ofSeconds(30);
 
   private final SpringApplication application;
-  private final CountDownLatch closed = new CountDownLatch(1);
   private volatile ConfigurableApplicationContext context;
   private volatile Duration closeTimeout = TerminusSpring.DEFAULT_CLOSE_TIMEOUT;
   private volatile Duration drainTimeout = SPRING_PHASE_TIMEOUT;
@@ -57,7 +54,7 @@ final class SpringStop
     this.application = application;
   }
 
-  void serve(String[] args) throws InterruptedException {
+  ConfigurableApplicationContext start(String[] args) {
     application.setRegisterShutdownHook(false);
     application.addInitializers(this);
     application.addListeners(this);
@@ -66,16 +63,7 @@ final class SpringStop
         .add(Phase.STOP_SERVICES, "spring-context", this::closeContext)
         .add(Phase.DRAIN, "spring-web-server", this::drainWebServer)
         .add(Phase.ANNOUNCE, "spring-readiness", this::refuseTraffic);
-    application.run(args);
-    try {
-      closed.await();
-    } catch (InterruptedException e) {
-      if (Exit.requested()) {
-        Thread.currentThread().interrupt();
-        Exit.checkpoint(); // throws the request: the runner turns it into the status
-      }
-      throw e;
-    }
+    return application.run(args);
   }
 
   /** Takes the context, reads the timeouts (a bad value fails the start), tracks destruction. */
@@ -96,7 +84,7 @@ final class SpringStop
 
   /**
    * The context begins to close, whoever closes it: its beans are still there, so take Spring
-   * Boot's logging system now, for the {@code spring-logging} task; and let {@link #serve} return.
+   * Boot's logging system now, for the {@code spring-logging} task.
    */
   @Override
   public void onApplicationEvent(ContextClosedEvent event) {
@@ -109,7 +97,6 @@ final class SpringStop
       loggingShutdown = ctx.getBean(LoggingApplicationListener.LOGGING_SYSTEM_BEAN_NAME, LoggingSystem.class)
           .getShutdownHandler();
     }
-    closed.countDown();
   }
 
   private static Duration positive(Duration d, String property) {

@@ -7,6 +7,7 @@ import dev.terminus.Terminus;
 import java.time.Duration;
 import java.util.Objects;
 import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Runs a Spring Boot application under {@link Terminus#run(String[], MainBody)}, so that
@@ -49,8 +50,12 @@ import org.springframework.boot.SpringApplication;
  *       finds them, and {@code spring-logging} runs after the {@code LOGGING} tasks the application
  *       registers while it starts. A malformed {@code terminus.spring.close-timeout} or {@code
  *       spring.lifecycle.timeout-per-shutdown-phase} (not a positive duration) fails the start.
- *   <li>The main thread waits in {@link #serve} while the application serves, so Terminus never
- *       reports the server's threads as threads that outlive {@code main}.
+ *   <li>As with {@code SpringApplication.run}, {@code main} returns once the application has
+ *       started, and the process lives on while the server's non-daemon threads run (the JVM's
+ *       rule, which {@code Terminus.run} keeps). Terminus gives no warning about those threads: a
+ *       plan with {@code ANNOUNCE} or {@code DRAIN} tasks is a program that serves. An application
+ *       that leaves no non-daemon thread running (no web server, its runners done) ends at once,
+ *       and the plan closes its context.
  * </ul>
  *
  * <p>Safe for concurrent use.
@@ -72,7 +77,7 @@ public final class TerminusSpring {
    * serving delay unless {@code terminus.drain-first} / {@code TERMINUS_DRAIN_FIRST} sets one: on
    * SIGTERM the readiness goes down, the program keeps serving for the delay, the web server
    * drains, and only then is an exit requested, so the requests in flight finish undisturbed
-   * ({@link Exit#checkpoint()} does not throw in them). Other settings: run {@link #serve} with a
+   * ({@link Exit#checkpoint()} does not throw in them). Other settings: run {@link #start} with a
    * configured runner.
    *
    * @param args the command-line arguments, passed to the application
@@ -94,32 +99,30 @@ public final class TerminusSpring {
     Terminus.builder()
         .drainBeforeUnwinding(Duration.ZERO)
         .build()
-        .run(args, a -> serve(application, a));
+        .run(args, a -> start(application, a));
   }
 
   /**
-   * Runs {@code application} with {@code args} inside a Terminus main body and waits while it
-   * serves: the stop tasks described above are registered, and this method returns when the
-   * context has closed (the application closed it itself), or throws the pending exit request
-   * when an exit was requested, which the runner turns into the exit status.
+   * Runs {@code application} with {@code args} inside a Terminus main body, with the stop tasks
+   * described above, and returns the started context, as {@link SpringApplication#run(String...)}
+   * does; the main body may then return.
    *
    * <pre>{@code
    * Terminus.builder()
    *     .drainBeforeUnwinding(Duration.ofSeconds(5))
    *     .build()
-   *     .run(args, a -> TerminusSpring.serve(new SpringApplication(App.class), a));
+   *     .run(args, a -> TerminusSpring.start(new SpringApplication(App.class), a));
    * }</pre>
    *
    * @param application the application, configured as the caller wants; its shutdown hook is
    *     turned off
    * @param args the application's arguments
-   * @throws InterruptedException if the main thread is interrupted while no exit is requested
-   * @throws dev.terminus.ExitException the pending exit request, once one interrupts the wait
+   * @return the running application context
    * @throws NullPointerException if {@code application} or {@code args} is null
    */
-  public static void serve(SpringApplication application, String[] args) throws InterruptedException {
+  public static ConfigurableApplicationContext start(SpringApplication application, String[] args) {
     Objects.requireNonNull(application, "application");
     Objects.requireNonNull(args, "args");
-    new SpringStop(application).serve(args);
+    return new SpringStop(application).start(args);
   }
 }

@@ -200,7 +200,10 @@ class TerminusSpringIT {
     assertThat(task(json, "logging", "spring-logging").outcome).isEqualTo("skipped");
   }
 
-  /** The application closes its own context: serve returns, the plan runs, the program ends with 0. */
+  /**
+   * The application closes its own context: its server's threads end, the plan runs, and the
+   * program ends with 0.
+   */
   @Test
   void theApplicationClosingItsOwnContextEndsWith0AndAFullLog() throws Exception {
     ChildJvm.Result r;

@@ -37,15 +37,15 @@ class TerminusSpringTest {
   }
 
   @Test
-  void serveRejectsANullApplication() {
-    assertThatThrownBy(() -> TerminusSpring.serve(null, new String[0]))
+  void startRejectsANullApplication() {
+    assertThatThrownBy(() -> TerminusSpring.start(null, new String[0]))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("application");
   }
 
   @Test
-  void serveRejectsNullArgs() {
-    assertThatThrownBy(() -> TerminusSpring.serve(new SpringApplication(TerminusSpringTest.class), null))
+  void startRejectsNullArgs() {
+    assertThatThrownBy(() -> TerminusSpring.start(new SpringApplication(TerminusSpringTest.class), null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("args");
   }

@@ -31,7 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
  * <p>It speaks to the test on stdout ({@code ready <port>}, {@code slow: in flight}, {@code
  * hungBean: hanging}) and logs everything else. {@code GET /slow} answers once the test writes a
  * line to stdin. The first argument picks how it runs: {@code terminus} ({@link
- * TerminusSpring#run}), {@code configured} ({@link TerminusSpring#serve} with a configured runner),
+ * TerminusSpring#run}), {@code configured} ({@link TerminusSpring#start} with a configured runner),
  * or {@code plain} ({@code SpringApplication.run} in {@code Terminus.run}, Spring's own shutdown
  * hook on, with the Logback logging-last recipe of docs/logging.md).
  */
@@ -52,7 +52,7 @@ public class WebApp {
         Terminus.builder()
             .drainBeforeUnwinding(Duration.ofSeconds(5))
             .build()
-            .run(rest, a -> TerminusSpring.serve(new SpringApplication(WebApp.class), a));
+            .run(rest, a -> TerminusSpring.start(new SpringApplication(WebApp.class), a));
         break;
       case "plain":
         Terminus.run(rest, a -> {
