@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 public final class DurationParser {
   private static final Pattern FORMAT = Pattern.compile("(\\d{1,12})(ms|s|m|h)?");
 
+  private static final String FORMS = "write it as 500ms, 10s, 2m, 1h, 10 for seconds, or PT30S";
+
   private DurationParser() {}
 
   /**
@@ -26,7 +28,7 @@ public final class DurationParser {
   public static Duration parse(String text) {
     if (text == null || text.isBlank()) {
       throw new IllegalArgumentException(
-          "empty duration (expected a number and a unit: 500ms, 10s, 2m, 1h)");
+          "empty duration (" + FORMS + ")");
     }
     String t = text.trim().toLowerCase(Locale.ROOT);
     if (t.startsWith("p")) {
@@ -42,7 +44,7 @@ public final class DurationParser {
     Matcher m = FORMAT.matcher(t);
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "malformed duration '" + text + "' (expected a number and a unit: 500ms, 10s, 2m, 1h)");
+          "malformed duration '" + text + "' (" + FORMS + ")");
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2);
