@@ -1,5 +1,7 @@
 package dev.terminus.cli;
 
+import dev.terminus.Terminus;
+import dev.terminus.picocli.TerminusPicocli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -67,16 +69,29 @@ public final class Main implements Callable<Integer> {
    */
   public static void main(String[] args) {
     CommandLine cl = commandLine();
-    int status = cl.execute(RawArgs.recover(args));
-    System.out.flush();
-    System.err.flush();
     RunCommand run = cl.getSubcommands().get("run").getCommand();
     TimeoutCommand timeout = cl.getSubcommands().get("timeout").getCommand();
-    int signal = Math.max(run.signalToRaise(), timeout.signalToRaise());
-    if (signal != 0) {
-      SelfSignal.raise(signal); // returns only if it could not
-    }
-    System.exit(status);
+    // Under Terminus, through its picocli integration: a command's Exit.now ends with its status
+    // and message. No signal handler of Terminus's own: the supervisor handles its signals.
+    Terminus.builder()
+        .name("terminus")
+        .signals()
+        .exitWhenMainReturns(true)
+        .build()
+        .run(
+            RawArgs.recover(args),
+            a -> {
+              try {
+                TerminusPicocli.body(cl).run(a);
+              } finally {
+                int signal = Math.max(run.signalToRaise(), timeout.signalToRaise());
+                if (signal != 0) {
+                  System.out.flush();
+                  System.err.flush();
+                  SelfSignal.raise(signal); // returns only if it could not
+                }
+              }
+            });
   }
 
   /**
