@@ -111,8 +111,11 @@ public final class ChildProcess implements AutoCloseable {
   private final Pump err;
   private final Duration timeout;
   private final String command;
-  /** Every descendant ever seen, and the orphans the reaper reported. */
-  private final Set<Long> seen = Collections.synchronizedSet(new LinkedHashSet<>());
+  /**
+   * The command, every descendant ever seen, and the orphans the reaper reported: handles, not
+   * pids, so a pid the system reuses for an unrelated process is never mistaken for one of ours.
+   */
+  private final Set<ProcessHandle> seen = Collections.synchronizedSet(new LinkedHashSet<>());
 
   private volatile ChildResult result;
   private volatile boolean closed;
@@ -587,6 +590,9 @@ public final class ChildProcess implements AutoCloseable {
             err,
             b.timeout,
             description);
+    if (python.isPresent()) {
+      ProcessHandle.of(pid).ifPresent(c.seen::add);
+    }
     OPEN.add(c);
     if (b.keepStdinOpen && !b.stdin.isEmpty()) {
       c.writeStdin(b.stdin);
@@ -774,7 +780,7 @@ public final class ChildProcess implements AutoCloseable {
    * @return this child
    */
   public ChildProcess alsoKill(long pid) {
-    seen.add(pid);
+    ProcessHandle.of(pid).ifPresent(seen::add);
     return this;
   }
 
@@ -979,7 +985,7 @@ public final class ChildProcess implements AutoCloseable {
               signalName = f.length > 2 ? f[2] : f[1];
               break;
             case "orphan":
-              seen.add(Long.parseLong(f[1]));
+              ProcessHandle.of(Long.parseLong(f[1])).ifPresent(seen::add);
               break;
             default:
               break;
@@ -1014,30 +1020,41 @@ public final class ChildProcess implements AutoCloseable {
    * @return descriptions of the live processes; empty once everything has ended
    */
   public List<String> liveProcesses() {
-    snapshot();
-    Set<Long> pids = new LinkedHashSet<>();
-    if (Processes.isAlive(pid)) {
-      pids.add(pid);
-    }
-    synchronized (seen) {
-      for (long p : seen) {
-        if (Processes.isAlive(p)) {
-          pids.add(p);
-        }
-      }
-    }
-    if (ownGroup) {
-      pids.addAll(Processes.groupMembers(pid));
-    }
     List<String> live = new ArrayList<>();
-    for (long p : pids) {
-      live.add(Processes.describe(p));
+    for (ProcessHandle h : members()) {
+      if (alive(h)) {
+        live.add(Processes.describe(h.pid()));
+      }
     }
     return live;
   }
 
+  /** Alive, not a zombie, and the very process we saw (the handle checks its start time). */
+  private static boolean alive(ProcessHandle h) {
+    return h.isAlive() && Processes.isAlive(h.pid());
+  }
+
+  /**
+   * The command, the descendants seen so far and those under the reaper now, and the live
+   * members of the child's group; never the reaper.
+   */
+  private Set<ProcessHandle> members() {
+    snapshot();
+    Set<ProcessHandle> all;
+    synchronized (seen) {
+      all = new LinkedHashSet<>(seen);
+    }
+    if (ownGroup) {
+      for (long p : Processes.groupMembers(pid)) {
+        ProcessHandle.of(p).ifPresent(all::add);
+      }
+    }
+    all.removeIf(h -> h.pid() == process.pid());
+    return all;
+  }
+
   private void snapshot() {
-    process.descendants().forEach(h -> seen.add(h.pid()));
+    process.descendants().forEach(seen::add);
   }
 
   /**
@@ -1046,21 +1063,7 @@ public final class ChildProcess implements AutoCloseable {
    */
   public void kill() {
     // Listed while the parents live: once a parent dies its children are re-parented.
-    snapshot();
-    Set<Long> targets = new LinkedHashSet<>();
-    targets.add(pid);
-    synchronized (seen) {
-      targets.addAll(seen);
-    }
-    if (ownGroup) {
-      targets.addAll(Processes.groupMembers(pid));
-    }
-    List<ProcessHandle> handles = new ArrayList<>();
-    for (long p : targets) {
-      if (p != process.pid()) {
-        ProcessHandle.of(p).ifPresent(handles::add);
-      }
-    }
+    List<ProcessHandle> handles = new ArrayList<>(members());
     handles.forEach(ProcessHandle::destroyForcibly);
     if (!reaped) {
       process.destroyForcibly(); // the command itself
