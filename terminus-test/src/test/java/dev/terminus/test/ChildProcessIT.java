@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -198,7 +199,7 @@ class ChildProcessIT {
         ChildProcess.command("sh", "-c", "sleep 600 & echo $!; wait")
             .timeout(Duration.ofMillis(300))
             .start();
-    long sleeper = Long.parseLong(c.awaitLine(l -> l.matches("\\d+"), "the sleeper's pid"));
+    long sleeper = Long.parseLong(pidLine(c));
 
     assertThatThrownBy(() -> c.awaitLine("never printed"))
         .isInstanceOf(AssertionError.class)
@@ -273,17 +274,23 @@ class ChildProcessIT {
   @Test
   void anOutputHeldOpenByADescendantFailsTheWaitAndKillsIt() {
     ChildProcess c =
-        ChildProcess.command("sh", "-c", "sleep 600 & echo $!")
-            .timeout(Duration.ofMillis(300))
-            .start();
-    long sleeper = Long.parseLong(c.awaitLine(l -> l.matches("\\d+"), "the sleeper's pid"));
+        ChildProcess.command("sh", "-c", "sleep 600 & echo $!").start();
+    long sleeper = Long.parseLong(pidLine(c));
+    ProcessHandle.of(c.pid())
+        .ifPresent(sh -> sh.onExit().orTimeout(2, TimeUnit.MINUTES).join()); // sh has ended
 
-    assertThatThrownBy(c::await)
+    assertThatThrownBy(() -> c.await(Duration.ofSeconds(5)))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("ended, but its stdout or stderr was still open")
         .hasMessageContaining(sleeper + " (");
     assertThat(Processes.isAlive(sleeper)).isFalse();
     c.close();
+  }
+
+  /** The first line, a pid, waited for with a generous timeout whatever the child's own. */
+  private static String pidLine(ChildProcess c) {
+    c.awaitOutput("\n", Duration.ofMinutes(2));
+    return c.stdoutSoFar().lines().findFirst().orElseThrow();
   }
 
   static String lines(String... lines) {
