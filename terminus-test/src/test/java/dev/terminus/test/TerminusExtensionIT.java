@@ -2,101 +2,108 @@ package dev.terminus.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
 import org.junit.platform.testkit.engine.Events;
 
 class TerminusExtensionIT {
-  /** Pids seen by the sample tests below, read back by the real tests (one run at a time). */
-  static final AtomicLong SLEEPER = new AtomicLong();
-
-  /** Run by the JUnit Platform test kit, not directly: its tests are the subjects. */
+  /**
+   * Run by the JUnit Platform test kit, not directly: its tests are the subjects. Each publishes
+   * the pid of the sleeper it started as a report entry, which the real tests read back.
+   */
   @ExtendWith(TerminusExtension.class)
   static class Samples {
     @Test
-    void leavesAChildRunning(Children children) {
+    void leavesAChildRunning(Children children, TestReporter reporter) {
       ChildProcess c = children.command("sh", "-c", "echo ready; exec sleep 600").start();
       c.awaitLine("ready");
-      SLEEPER.set(c.pid());
+      reporter.publishEntry("sleeper", Long.toString(c.pid()));
     }
 
     @Test
-    void leavesAGrandchildRunning(Children children) {
+    void leavesAGrandchildRunning(Children children, TestReporter reporter) {
       ChildResult r =
           children.command("sh", "-c", "sleep 600 >/dev/null 2>&1 & echo $!").start().await();
-      SLEEPER.set(Long.parseLong(r.stdout().strip()));
+      reporter.publishEntry("sleeper", r.stdout().strip());
     }
 
     @Test
-    void closesWhatItStarted(Children children) {
+    void closesWhatItStarted(Children children, TestReporter reporter) {
       try (ChildProcess c = children.command("sh", "-c", "echo ready; exec sleep 600").start()) {
         c.awaitLine("ready");
-        SLEEPER.set(c.pid());
+        reporter.publishEntry("sleeper", Long.toString(c.pid()));
       }
     }
 
     @Test
-    void waitsForItsChildToEnd(Children children) {
+    void waitsForItsChildToEnd(Children children, TestReporter reporter) {
       children.command("true").run();
     }
   }
 
   private static Events run(String method) {
     return EngineTestKit.engine("junit-jupiter")
-        .configurationParameter("junit.jupiter.conditions.deactivate", "*")
         .selectors(
-            org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod(
-                Samples.class, method, Children.class.getName()))
+            DiscoverySelectors.selectMethod(
+                Samples.class,
+                method,
+                Children.class.getName() + "," + TestReporter.class.getName()))
         .execute()
         .testEvents();
   }
 
-  private static List<String> failures(Events events) {
-    List<String> messages = new ArrayList<>();
-    events
-        .failed()
-        .stream()
-        .map(Event::getPayload)
-        .forEach(
-            p ->
-                p.ifPresent(
-                    x ->
-                        messages.add(
-                            String.valueOf(
-                                ((org.junit.platform.engine.TestExecutionResult) x)
-                                    .getThrowable()
-                                    .map(Throwable::getMessage)
-                                    .orElse("")))));
-    return messages;
+  private static long sleeper(Events events) {
+    List<String> pids =
+        events.reportingEntryPublished().stream()
+            .map(e -> e.getRequiredPayload(ReportEntry.class).getKeyValuePairs().get("sleeper"))
+            .toList();
+    assertThat(pids).hasSize(1);
+    return Long.parseLong(pids.get(0));
+  }
+
+  private static String failure(Events events) {
+    List<Event> failed = events.failed().list();
+    assertThat(failed).hasSize(1);
+    return failed
+        .get(0)
+        .getRequiredPayload(TestExecutionResult.class)
+        .getThrowable()
+        .map(Throwable::getMessage)
+        .orElse("");
   }
 
   @Test
   void aChildStillRunningAfterTheTestFailsItAndIsKilled() {
     Events events = run("leavesAChildRunning");
-    assertThat(events.failed().count()).isEqualTo(1);
-    assertThat(failures(events).get(0))
+    long sleeper = sleeper(events);
+
+    assertThat(failure(events))
         .contains("processes outlived the test and were killed")
-        .contains(SLEEPER.get() + " (");
-    assertThat(Processes.isAlive(SLEEPER.get())).isFalse();
+        .contains(sleeper + " (");
+    assertThat(Processes.isAlive(sleeper)).isFalse();
   }
 
   @Test
   void aGrandchildStillRunningAfterTheTestFailsItAndIsKilled() {
     Events events = run("leavesAGrandchildRunning");
-    assertThat(events.failed().count()).isEqualTo(1);
-    assertThat(failures(events).get(0)).contains(SLEEPER.get() + " (");
-    assertThat(Processes.isAlive(SLEEPER.get())).isFalse();
+    long sleeper = sleeper(events);
+
+    assertThat(failure(events)).contains(sleeper + " (");
+    assertThat(Processes.isAlive(sleeper)).isFalse();
   }
 
   @Test
   void aTestThatClosesItsChildrenPasses() {
-    assertThat(run("closesWhatItStarted").succeeded().count()).isEqualTo(1);
+    Events closes = run("closesWhatItStarted");
+    assertThat(closes.succeeded().count()).isEqualTo(1);
+    assertThat(Processes.isAlive(sleeper(closes))).isFalse();
     assertThat(run("waitsForItsChildToEnd").succeeded().count()).isEqualTo(1);
-    assertThat(Processes.isAlive(SLEEPER.get())).isFalse();
   }
 }
