@@ -277,6 +277,7 @@ public final class ChildProcess implements AutoCloseable {
     private String stdin = "";
     private boolean keepStdinOpen;
     private final List<String> ignored = new ArrayList<>();
+    private boolean reaper = true;
     private Consumer<ChildProcess> onStart = c -> {};
 
     Builder(Kind kind, List<String> target) {
@@ -449,6 +450,12 @@ public final class ChildProcess implements AutoCloseable {
       return this;
     }
 
+    /** Starts the command without the python3 reaper, as where python3 is missing (tests). */
+    Builder withoutReaper() {
+      this.reaper = false;
+      return this;
+    }
+
     Builder onStart(Consumer<ChildProcess> onStart) {
       this.onStart = onStart;
       return this;
@@ -509,7 +516,7 @@ public final class ChildProcess implements AutoCloseable {
     Path tmp = createTempDir(!b.launcher.isEmpty());
     List<String> words = b.words(tmp);
     List<String> cmd = new ArrayList<>();
-    Optional<String> python = Reaper.python();
+    Optional<String> python = b.reaper ? Reaper.python() : Optional.empty();
     Optional<String> setsid = Optional.empty();
     if (python.isPresent()) {
       cmd.addAll(Reaper.command(python.get(), tmp.resolve(STATUS_FILE), b.ignored));

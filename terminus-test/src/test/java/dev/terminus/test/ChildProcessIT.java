@@ -106,6 +106,33 @@ class ChildProcessIT {
   }
 
   @Test
+  void withoutPython3AnExitIsKnownButAStatusAbove128IsNot() {
+    ChildResult exited = ChildProcess.command("sh", "-c", "exit 3").withoutReaper().run();
+    ChildResult died = ChildProcess.command("sh", "-c", "kill -s INT $$; sleep 60").withoutReaper().run();
+
+    assertThat(exited).exitedWith(3);
+    assertThat(died.ending()).isEqualTo(ChildResult.Ending.UNKNOWN);
+    assertThat(died).hasStatus(130);
+    assertThatThrownBy(() -> assertThat(died).diedBy("INT"))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("exit or signal unknown: started without python3");
+  }
+
+  @Test
+  void withoutPython3TheChildStillLeadsItsOwnGroupUnderSetsid() {
+    try (ChildProcess c =
+        ChildProcess.command("sh", "-c", "sleep 600 >/dev/null 2>&1 & echo $!; wait")
+            .withoutReaper()
+            .start()) {
+      long sleeper = Long.parseLong(c.awaitLine(l -> l.matches("\\d+"), "the sleeper's pid"));
+      assertThat(Processes.stat(c.pid()).orElseThrow().pgrp).isEqualTo(c.pid());
+      c.signalGroup("TERM");
+      assertThat(c.await()).hasStatus(143);
+      assertThat(Processes.isAlive(sleeper)).isFalse();
+    }
+  }
+
+  @Test
   void aChildCanStartWithSignalsIgnoredAsABackgroundJobDoes() {
     ChildResult r =
         ChildProcess.command("grep", "^SigIgn", "/proc/self/status").ignoring("INT", "SIGHUP").run();
