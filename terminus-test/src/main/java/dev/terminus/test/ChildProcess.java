@@ -84,6 +84,7 @@ import java.util.function.Predicate;
  */
 public final class ChildProcess implements AutoCloseable {
   private static final String STATUS_FILE = "terminus-test-reaper-status";
+  private static final Duration KILL_WAIT = Duration.ofMinutes(1);
   private static final Set<ChildProcess> OPEN = ConcurrentHashMap.newKeySet();
 
   static {
@@ -1065,8 +1066,8 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   /**
-   * Kills the command and all its descendants with SIGKILL, and waits (within the timeout) until
-   * they are gone. Does nothing to processes that have ended.
+   * Kills the command and all its descendants with SIGKILL, and waits until they are gone (within
+   * the timeout, or a minute if that is longer). Does nothing to processes that have ended.
    */
   public void kill() {
     // Listed while the parents live: once a parent dies its children are re-parented.
@@ -1082,7 +1083,9 @@ public final class ChildProcess implements AutoCloseable {
         // it ended meanwhile
       }
     }
-    long deadline = deadline(timeout);
+    // SIGKILL cannot be caught: this waits only for the kernel and the reapers, so it may take
+    // longer than a short timeout set for the child's own waits.
+    long deadline = deadline(timeout.compareTo(KILL_WAIT) > 0 ? timeout : KILL_WAIT);
     for (ProcessHandle h : handles) {
       try {
         h.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
