@@ -22,16 +22,18 @@ import java.util.Set;
  * stdout's lines joined by newlines.
  */
 final class Proc {
-  /** The child's pid, for {@code t.process.pid()}. */
-  final ProcessHandle process;
+  /** The child's pid, for {@code t.process.pid()}; known even when the child has already ended. */
+  final Pid process;
+
+  /** A pid that outlives its process: a command that fails at once is reaped before we look. */
+  record Pid(long pid) {}
 
   final ChildProcess child;
   private final Set<Integer> returned = new HashSet<>(); // guarded by this
 
   Proc(ChildProcess child) {
     this.child = child;
-    this.process =
-        ProcessHandle.of(child.pid()).orElseThrow(() -> new AssertionError("the child is gone"));
+    this.process = new Pid(child.pid());
   }
 
   /** The java that runs these tests (JDK 17 or 25), for the terminus child too. */
