@@ -63,7 +63,8 @@ final class Proc {
    * returns it; the kit kills the tree if none comes.
    */
   String awaitLine(String text) {
-    List<String> lines = child.awaitLines(l -> first(l, text) >= 0, "a line containing '" + text + "'");
+    List<String> lines =
+        child.awaitLines(l -> first(l, text) >= 0, "a line containing '" + text + "'");
     synchronized (this) {
       int i = first(lines, text);
       returned.add(i);

@@ -5,8 +5,8 @@ import dev.terminus.Terminus;
 
 /**
  * The program under {@link Terminus#run}: {@code atExit} tasks, or a concurrent phase of slow
- * tasks. On SIGTERM the main thread's sleep is interrupted and the process ends by the signal
- * (or with status 143 under {@code -Dterminus.signal-exit=status}).
+ * tasks. On SIGTERM the main thread's sleep is interrupted and the process ends by the signal (or
+ * with status 143 under {@code -Dterminus.signal-exit=status}).
  */
 public final class TerminusApp {
   private TerminusApp() {}

@@ -6,10 +6,13 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Work {
   /** Ten trivial tasks in the exit scenario. */
   static final int EXIT_TASKS = 10;
+
   /** Tasks in {@code signal slow}. */
   static final int SLOW_TASKS = 10;
+
   /** How long each slow task takes. */
   static final long SLOW_MILLIS = 100;
+
   /** Tasks in {@code signal many}. */
   static final int MANY_TASKS = 1000;
 
