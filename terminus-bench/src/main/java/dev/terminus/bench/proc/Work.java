@@ -12,6 +12,10 @@ final class Work {
   static final long SLOW_MILLIS = 100;
   /** Tasks in {@code signal many}. */
   static final int MANY_TASKS = 1000;
+  /** Tasks registered in {@code register}. */
+  static final int REGISTER_TASKS = 100_000;
+  /** {@code register} also reports the time taken by this many first registrations. */
+  static final int REGISTER_MARK = 10_000;
 
   /** Trivial tasks touch this, so they are not empty. */
   static final AtomicLong SINK = new AtomicLong();
@@ -51,10 +55,28 @@ final class Work {
     Thread.sleep(Long.MAX_VALUE);
   }
 
-  /** Returns the scenario, from {@code exit} or {@code signal none|slow|many}. */
+  /** Writes one line for the harness on stderr. */
+  static void report(String line) {
+    System.err.println(line);
+    System.err.flush();
+  }
+
+  /**
+   * Returns the scenario: {@code exit}, {@code probe} (exit, with timestamps), {@code register},
+   * {@code startpath} (exit, with marker classes around the start path) or {@code signal
+   * none|slow|many}.
+   */
   static String scenario(String[] args) {
-    if (args.length == 1 && args[0].equals("exit")) {
-      return "exit";
+    if (args.length == 1) {
+      switch (args[0]) {
+        case "exit":
+        case "probe":
+        case "register":
+        case "startpath":
+          return args[0];
+        default:
+          break;
+      }
     }
     if (args.length == 2 && args[0].equals("signal")) {
       switch (args[1]) {
@@ -66,6 +88,7 @@ final class Work {
           break;
       }
     }
-    throw new IllegalArgumentException("usage: exit | signal none|slow|many");
+    throw new IllegalArgumentException(
+        "usage: exit | probe | register | startpath | signal none|slow|many");
   }
 }
