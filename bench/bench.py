@@ -52,6 +52,7 @@ VARIANTS = {
     "cli-cds": variant("cli", archive="cds"),
     "cli-aot": variant("cli", archive="aot", since=25),
     "cli-native": variant("cli", ["--enable-native-access=ALL-UNNAMED"], since=22),
+    "cli-c1": variant("cli", ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]),
     "bin": variant("bin"),
 }
 EXIT_VARIANTS = ["plain", "terminus", "pekko", "spring", "plain-cds", "terminus-cds", "plain-aot", "terminus-aot"]
@@ -59,7 +60,7 @@ PROBE_VARIANTS = ["plain", "terminus"]
 REGISTER_VARIANTS = ["plain", "terminus"]
 SIG_VARIANTS = ["plain", "terminus", "terminus-status", "terminus-native", "pekko", "spring"]
 SIG_SCENARIOS = ["none", "slow", "many"]
-CLI_VARIANTS = ["cli", "cli-cds", "cli-aot", "bin"]
+CLI_VARIANTS = ["cli", "cli-cds", "cli-aot", "cli-c1", "bin"]
 CLI_SIG_VARIANTS = ["cli", "cli-native"]
 CLI_ARGS = ["explain", "130"]
 # terminus run, SIGTERM once the command has started: the CLI's own stop, ladder and ending.
@@ -663,13 +664,14 @@ def archive_table(data, pick, paired):
            "`-cds`: a dynamic AppCDS archive of the same program (JDK 19+: `-XX:+AutoCreateSharedArchive "
            "-XX:SharedArchiveFile=F`; JDK 17: one run with `-XX:ArchiveClassesAtExit=F`, then "
            "`-XX:SharedArchiveFile=F`); `-aot`: a JDK 25 AOT cache (`-XX:AOTCacheOutput=F` once, then "
-           "`-XX:AOTCache=F`). `cli`: `java -jar terminus.jar explain 130`; `bin`: `bin/terminus explain 130` as "
-           "shipped. Each archive is made afresh by one untimed run before the rounds.", "",
+           "`-XX:AOTCache=F`). `cli`: `java -jar terminus.jar explain 130`; `cli-c1`: the same with "
+           "`-XX:TieredStopAtLevel=1 -XX:+UseSerialGC`; `bin`: `bin/terminus explain 130` as shipped (those options "
+           "and its own AppCDS archive). Each archive is made afresh by one untimed run before the rounds.", "",
            "| variant | n | wall ms, median [IQR] | vs no archive, median [IQR] of per-round ratios | vs plain with the same archive | classes from the archive / loaded | archive MB |",
            "|---|---|---|---|---|---|---|"]
     rows = [("exit", v, "exit", v.split("-")[0], "plain" + v[len(v.split("-")[0]):])
             for v in ("plain-cds", "terminus-cds", "plain-aot", "terminus-aot")]
-    rows += [("cli", "cli", "explain", None, None)] + [("cli", v, "explain", "cli", None) for v in ("cli-cds", "cli-aot", "bin")]
+    rows += [("cli", "cli", "explain", None, None)] + [("cli", v, "explain", "cli", None) for v in ("cli-cds", "cli-aot", "cli-c1", "bin")]
     any_row = False
     for kind, v, s, nobase, samebase in rows:
         cur = pick(kind, v, s)

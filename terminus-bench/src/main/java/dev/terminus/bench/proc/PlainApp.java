@@ -27,7 +27,7 @@ public final class PlainApp {
         Work.small();
         hooks(Work.EXIT_TASKS, false);
         long tEnd = System.nanoTime();
-        Work.report("probe main " + tMain + " bodyEnd " + tEnd);
+        Work.report("probe", "main", tMain, "bodyEnd", tEnd);
         return;
       case "register":
         register();
@@ -78,6 +78,6 @@ public final class PlainApp {
       tasks.add(Work::trivialTask);
     }
     long t1 = System.nanoTime();
-    Work.report("register " + Work.REGISTER_MARK + " " + (mark - t0) + " " + Work.REGISTER_TASKS + " " + (t1 - t0));
+    Work.report("register", Work.REGISTER_MARK, mark - t0, Work.REGISTER_TASKS, t1 - t0);
   }
 }

@@ -64,7 +64,7 @@ public final class TerminusApp {
           Terminus.atExit("task" + i, Work::trivialTask);
         }
         long t1 = System.nanoTime();
-        Work.report("register " + Work.REGISTER_MARK + " " + (mark - t0) + " " + Work.REGISTER_TASKS + " " + (t1 - t0));
+        Work.report("register", Work.REGISTER_MARK, mark - t0, Work.REGISTER_TASKS, t1 - t0);
         return;
       case "slow":
         Phase work =
@@ -92,8 +92,7 @@ public final class TerminusApp {
     Work.trivialTask();
     long tasksEnd = System.nanoTime();
     Work.report(
-        "probe main " + tMain + " run " + tRun + " body " + tBody + " bodyEnd " + tBodyEnd
-            + " tasksEnd " + tasksEnd);
+        "probe", "main", tMain, "run", tRun, "body", tBody, "bodyEnd", tBodyEnd, "tasksEnd", tasksEnd);
   }
 
   private static void atExit(int n) {

@@ -55,9 +55,17 @@ final class Work {
     Thread.sleep(Long.MAX_VALUE);
   }
 
-  /** Writes one line for the harness on stderr. */
-  static void report(String line) {
-    System.err.println(line);
+  /**
+   * Writes one line for the harness on stderr: a word, then numbers, each preceded by its name.
+   * Built with a StringBuilder: a string concatenation of a new shape would bootstrap an
+   * invokedynamic call site (milliseconds in a cold JVM) and be counted in the step it ends.
+   */
+  static void report(String word, Object... namesAndValues) {
+    StringBuilder b = new StringBuilder(word);
+    for (Object o : namesAndValues) {
+      b.append(' ').append(o);
+    }
+    System.err.println(b);
     System.err.flush();
   }
 
