@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /** Parses the durations users write in properties and environment variables. */
 final class Durations {
-  private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");
+  private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)?");
 
   /**
    * The longest duration Terminus accepts: {@link Long#MAX_VALUE} nanoseconds, about 292 years.
@@ -19,8 +19,9 @@ final class Durations {
   private Durations() {}
 
   /**
-   * Parses {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h} or an ISO-8601 duration such as
-   * {@code PT30S}; the result is positive and at most {@link #MAX}.
+   * Parses {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, a bare whole number of seconds
+   * ({@code 10}, as coreutils {@code timeout} and {@code terminus run} read it) or an ISO-8601
+   * duration such as {@code PT30S}; the result is positive and at most {@link #MAX}.
    *
    * @throws IllegalArgumentException naming the value and the accepted forms, or the maximum
    */
@@ -32,7 +33,7 @@ final class Durations {
     try {
       if (m.matches()) {
         long n = Long.parseLong(m.group(1));
-        switch (m.group(2)) {
+        switch (m.group(2) == null ? "s" : m.group(2)) {
           case "ms":
             d = Duration.ofMillis(n);
             break;
@@ -61,7 +62,7 @@ final class Durations {
     }
     if (d == null || d.isZero() || d.isNegative()) {
       throw new IllegalArgumentException(
-          "'" + text + "' is not a positive duration (write it as 500ms, 10s, 2m or 1h)");
+          "'" + text + "' is not a positive duration (write it as 500ms, 10s, 2m, 1h or 10 for seconds)");
     }
     return d;
   }

@@ -456,7 +456,9 @@ final class Run implements Watchdog.Target {
         drainThenRequest(request, st.drainFirst);
         break;
       case NOTED:
-        interruptMain(); // a worker's request still within its grace: the signal ends the wait
+        if (lifecycle.state().stage == Lifecycle.Stage.REQUESTED) {
+          interruptMain(); // a worker's request still within its grace: the signal ends the wait
+        }
         break;
       case FORCE:
         force(sig);

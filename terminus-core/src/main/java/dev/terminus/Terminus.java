@@ -66,10 +66,15 @@ public final class Terminus {
    * Runs {@code main} with the default configuration and returns the exit status instead of
    * exiting, so applications can test their own exit paths.
    *
-   * <p>It runs the cleanup tasks registered during the call and flushes as {@link #run} does, and
-   * leaves nothing behind: no shutdown hook, signal handler, thread, cleanup task or pending exit
-   * request. It installs no signal handler and enforces no deadline, and {@link Exit#halt} inside
-   * it is simulated: see there. A signal exit is reported as 128 + the signal's number.
+   * <p>The call owns the thread that runs it and the threads started from it while it runs; the
+   * rest of the JVM is outside it. It runs only the cleanup tasks its own threads registered,
+   * flushes as {@link #run} does, and leaves nothing behind: no shutdown hook, signal handler,
+   * thread, cleanup task or pending exit request. Its exit request stops only its own threads
+   * ({@link Exit#checkpoint()} and {@link #critical(String)} elsewhere are unaffected), and its
+   * drain waits only for their critical sections. It installs no signal handler and enforces no
+   * deadline. {@link Exit#halt} inside it is simulated and decisive: no cleanup task runs and the
+   * call returns the halt's status even if the body catches it and goes on. A signal exit is
+   * reported as 128 + the signal's number.
    *
    * @param args the command-line arguments, passed to {@code main}
    * @param main the program's body

@@ -17,12 +17,19 @@ class DurationsTest {
   }
 
   @Test
+  void aBareNumberIsSecondsAsTheTerminusCommandReadsIt() {
+    assertThat(Durations.parse("10")).isEqualTo(Duration.ofSeconds(10));
+    assertThat(Durations.parse("5")).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
   void refusesMalformedZeroAndNegativeValues() {
-    for (String bad : new String[] {"5x", "", "10", "0s", "-1s", "PT-1S", "s"}) {
+    for (String bad : new String[] {"5x", "", "0", "0s", "-1s", "PT-1S", "s", "1.5s"}) {
       assertThatThrownBy(() -> Durations.parse(bad))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("'" + bad + "' is not a positive duration (write it as 500ms, 10s, 2m or 1h)");
+          .hasMessage("'" + bad + "' is not a positive duration"
+              + " (write it as 500ms, 10s, 2m, 1h or 10 for seconds)");
     }
   }
 

@@ -108,14 +108,14 @@ class SettingsTest {
         "terminus.report", "stderr", "terminus.stdout", "jdk");
     assertThat(refusal(env("TERMINUS_DEADLINE", "5x"), valid))
         .isEqualTo("TERMINUS_DEADLINE: '5x' is not a positive duration"
-            + " (write it as 500ms, 10s, 2m or 1h)");
+            + " (write it as 500ms, 10s, 2m, 1h or 10 for seconds)");
     assertThat(refusal(env("TERMINUS_SIGNALS", "QUIT"), valid))
         .isEqualTo("TERMINUS_SIGNALS: unknown signal 'QUIT' (Terminus handles INT, TERM and HUP)");
     assertThat(refusal(env("TERMINUS_SIGNAL_EXIT", "maybe"), valid))
         .isEqualTo("TERMINUS_SIGNAL_EXIT: 'maybe' is neither 'raise' nor 'status'");
     assertThat(refusal(env("TERMINUS_THREADS_REPORT_AFTER", "soon"), valid))
         .isEqualTo("TERMINUS_THREADS_REPORT_AFTER: 'soon' is not a positive duration"
-            + " (write it as 500ms, 10s, 2m or 1h)");
+            + " (write it as 500ms, 10s, 2m, 1h or 10 for seconds)");
     assertThat(refusal(env("TERMINUS_MAIN_RETURN", "later"), valid))
         .isEqualTo("TERMINUS_MAIN_RETURN: 'later' is neither 'wait' nor 'exit'");
     assertThat(refusal(env("TERMINUS_REPORT", "/"), valid))
@@ -129,7 +129,7 @@ class SettingsTest {
   void malformedPropertyIsRefusedNamingTheProperty() {
     assertThat(refusal(env(), props("terminus.deadline", "5x")))
         .isEqualTo("system property terminus.deadline: '5x' is not a positive duration"
-            + " (write it as 500ms, 10s, 2m or 1h)");
+            + " (write it as 500ms, 10s, 2m, 1h or 10 for seconds)");
     assertThat(refusal(env(), props("terminus.stdout", "full")))
         .isEqualTo("system property terminus.stdout: 'full' is neither 'line' nor 'jdk'");
   }

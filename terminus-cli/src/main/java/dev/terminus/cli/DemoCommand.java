@@ -34,11 +34,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     exitCodeOnInvalidInput = Main.USAGE,
     exitCodeOnExecutionException = Main.USAGE,
-    description = {
-      "Run the scenarios of the seed documents live, each in a child JVM, and show what",
-      "each printed, whether finally blocks and cleanup ran, and the exit status.",
-      "Scenarios: graceful, intercepted, halt, error, ctrl-c, swallowed (default: all)."
-    })
+    header = "Run the seed scenarios live and show how each program stopped.",
+    description =
+        "Run the scenarios of the seed documents live, each in a child JVM, and show what each"
+            + " printed, whether its finally blocks and cleanup ran, and its exit status."
+            + " Scenarios: graceful, intercepted, halt, error, ctrl-c, swallowed (default: all).")
 final class DemoCommand implements Callable<Integer> {
   private static final String PKG = "dev.terminus.cli.demo.";
   private static final long GUARD_SECONDS = 60;
@@ -142,8 +142,13 @@ final class DemoCommand implements Callable<Integer> {
     PrintStream out = System.out;
     out.println(style.bold("terminus demo") + " — the seed scenarios, each run live in a child JVM");
     out.println();
+    int columns = columns(Style.stdoutIsTerminal());
     for (Scenario s : chosen) {
-      out.println("  " + style.bold(pad(s.name(), 12)) + s.title());
+      List<String> title = wrap(s.title(), columns <= 0 ? Integer.MAX_VALUE : Math.max(20, columns - 14));
+      out.println("  " + style.bold(pad(s.name(), 12)) + title.get(0));
+      for (String more : title.subList(1, title.size())) {
+        out.println(" ".repeat(14) + more);
+      }
     }
     out.println();
     Map<Run, Future<Outcome>> futures = new LinkedHashMap<>();
@@ -158,33 +163,32 @@ final class DemoCommand implements Callable<Integer> {
       for (Future<Outcome> f : futures.values()) {
         outcomes.add(f.get());
       }
-      return print(outcomes, style, out);
+      return print(outcomes, style, out, columns);
     } finally {
       pool.shutdownNow();
     }
   }
 
-  private static int print(List<Outcome> outcomes, Style style, PrintStream out) {
+  private static int print(List<Outcome> outcomes, Style style, PrintStream out, int columns) {
     int w0 = "SCENARIO".length();
     for (Outcome o : outcomes) {
       w0 = Math.max(w0, o.run().label().length());
     }
     int wStatus = "130 (SIGINT)".length();
-    int columns = 120;
-    try {
-      columns = Math.max(80, Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "120")));
-    } catch (NumberFormatException e) {
-      // keep 120
-    }
     String left =
         pad("SCENARIO", w0) + "  " + pad("STATUS", wStatus) + "  FINALLY  CLEANUP  ";
-    int wText = Math.max(30, columns - left.length() - 5);
-    String header = left + "WHAT THE PROGRAM PRINTED";
-    String rule = "-".repeat(Math.min(columns, left.length() + 5 + wText));
+    // Printed lines wrap to fit the width; they are never cut. No width (a pipe, a file): no wrap.
+    // Too narrow for the printed lines beside the columns: they go below each row instead.
+    boolean stacked = columns > 0 && columns - left.length() - 5 < 30;
+    String indent = stacked ? "    " : " ".repeat(left.length());
+    int wText =
+        columns <= 0 ? Integer.MAX_VALUE : Math.max(20, columns - indent.length() - 5);
+    String header =
+        stacked ? left.stripTrailing() + "\n" + indent + "WHAT THE PROGRAM PRINTED" : left + "WHAT THE PROGRAM PRINTED";
+    String rule = "-".repeat(columns <= 0 ? left.length() + 40 : columns);
     out.println(style.bold(header));
     out.println(rule);
     boolean allAsExpected = true;
-    String indent = " ".repeat(left.length());
     for (Outcome o : outcomes) {
       Run r = o.run();
       String fin = r.finallyText() == null ? "-" : o.printed(r.finallyText()) ? "ran" : "no";
@@ -195,16 +199,33 @@ final class DemoCommand implements Callable<Integer> {
       }
       boolean ok = o.problem() == null && o.status() == r.expected();
       allAsExpected &= ok;
-      List<String[]> lines = shorten(o.lines());
+      List<String[]> lines = new ArrayList<>();
+      for (String[] l : shorten(o.lines())) {
+        List<String> parts = wrap(l[1], wText);
+        for (int k = 0; k < parts.size(); k++) {
+          lines.add(new String[] {k == 0 ? l[0] : "", parts.get(k)});
+        }
+      }
       if (lines.isEmpty()) {
         lines = List.<String[]>of(new String[] {"", "(nothing)"});
       }
+      if (stacked) {
+        out.println(
+            (pad(r.label(), w0)
+                    + "  "
+                    + (ok ? style.bold(pad(status, wStatus)) : style.red(pad(status, wStatus)))
+                    + "  "
+                    + style.yesNo(pad(fin, 7), fin)
+                    + "  "
+                    + style.yesNo(clean, clean))
+                .stripTrailing());
+      }
       for (int i = 0; i < lines.size(); i++) {
         String[] l = lines.get(i);
-        String text = l[1].length() > wText ? l[1].substring(0, wText - 3) + "..." : l[1];
+        String text = l[1];
         String stream = l[0].isEmpty() ? "   " : l[0];
         String lead =
-            i > 0
+            i > 0 || stacked
                 ? indent
                 : pad(r.label(), w0)
                     + "  "
@@ -216,7 +237,9 @@ final class DemoCommand implements Callable<Integer> {
                     + "  ";
         out.println((lead + style.dim(stream) + "  " + text).stripTrailing());
       }
-      out.println(indent + style.dim("=> " + r.lesson()));
+      for (String part : wrap("=> " + r.lesson(), columns <= 0 ? Integer.MAX_VALUE : Math.max(20, columns - indent.length()))) {
+        out.println(indent + style.dim(part));
+      }
       if (!ok) {
         out.println(
             indent
@@ -233,6 +256,59 @@ final class DemoCommand implements Callable<Integer> {
             : style.red("Some scenario did not end as documented (see above)."));
     out.flush();
     return allAsExpected ? 0 : 1;
+  }
+
+  /**
+   * The width to fit: {@code COLUMNS} when set, else the terminal's when stdout is one ({@code
+   * stty size} on {@code /dev/tty}), else 0 for "no limit".
+   */
+  private static int columns(boolean terminal) {
+    String env = System.getenv("COLUMNS");
+    if (env != null) {
+      try {
+        int c = Integer.parseInt(env.trim());
+        if (c > 0) {
+          return Math.max(40, c);
+        }
+      } catch (NumberFormatException e) {
+        // ignore a malformed COLUMNS, as ls does
+      }
+    }
+    if (!terminal) {
+      return 0;
+    }
+    try {
+      Process p =
+          new ProcessBuilder("stty", "size")
+              .redirectInput(new java.io.File("/dev/tty"))
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+      if (p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0 && out.matches("\\d+ \\d+")) {
+        return Math.max(40, Integer.parseInt(out.substring(out.indexOf(' ') + 1)));
+      }
+    } catch (IOException e) {
+      // no terminal after all
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 80;
+  }
+
+  /** Splits {@code text} into pieces of at most {@code width}, at spaces where it can. */
+  static List<String> wrap(String text, int width) {
+    List<String> out = new ArrayList<>();
+    String rest = text;
+    while (rest.length() > width) {
+      int cut = rest.lastIndexOf(' ', width);
+      if (cut <= 0) {
+        cut = width;
+      }
+      out.add(rest.substring(0, cut).stripTrailing());
+      rest = rest.substring(cut).stripLeading();
+    }
+    out.add(rest);
+    return out;
   }
 
   /** Keeps at most 4 lines per stream, with a count of the rest. */
@@ -264,6 +340,15 @@ final class DemoCommand implements Callable<Integer> {
     cmd.add(run.mainClass());
     if (run.arg() != null) {
       cmd.add(run.arg());
+    }
+    // Started in the background (SIGINT ignored), the child would inherit the ignore and the
+    // ctrl-c scenario could not work: start it with the signals at their defaults (see Launch).
+    long ignored = Dispositions.ignored();
+    if ((ignored & Launch.RESET_MASK) != 0) {
+      String env = Launch.envWithReset();
+      if (env != null) {
+        cmd = Launch.of(cmd, ignored, env).argv();
+      }
     }
     List<String[]> lines = new ArrayList<>();
     CountDownLatch ready = new CountDownLatch(1);
@@ -347,12 +432,16 @@ final class DemoCommand implements Callable<Integer> {
       if (System.getenv("NO_COLOR") != null || "dumb".equals(System.getenv("TERM"))) {
         return new Style(false);
       }
+      return new Style(stdoutIsTerminal());
+    }
+
+    static boolean stdoutIsTerminal() {
       try {
         Path target = Files.readSymbolicLink(Path.of("/proc/self/fd/1"));
         String t = target.toString();
-        return new Style(t.startsWith("/dev/pts/") || t.startsWith("/dev/tty"));
+        return t.startsWith("/dev/pts/") || t.startsWith("/dev/tty");
       } catch (IOException | UnsupportedOperationException | SecurityException e) {
-        return new Style(false);
+        return false;
       }
     }
 

@@ -6,12 +6,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses the durations the {@code terminus} command accepts: a whole number followed by one
- * unit, {@code ms}, {@code s}, {@code m} or {@code h}, for example {@code 500ms}, {@code 10s},
- * {@code 2m}, {@code 1h}. A bare number means seconds, as with coreutils {@code timeout}.
+ * Parses the durations the {@code terminus} command accepts, the same grammar as the library's
+ * {@code TERMINUS_DEADLINE}: a whole number followed by one unit, {@code ms}, {@code s}, {@code m}
+ * or {@code h}, for example {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}; a bare number means
+ * seconds, as with coreutils {@code timeout}; or an ISO-8601 duration such as {@code PT30S}.
  */
 public final class DurationParser {
   private static final Pattern FORMAT = Pattern.compile("(\\d{1,12})(ms|s|m|h)?");
+
+  private static final String FORMS = "write it as 500ms, 10s, 2m, 1h, 10 for seconds, or PT30S";
 
   private DurationParser() {}
 
@@ -25,13 +28,23 @@ public final class DurationParser {
   public static Duration parse(String text) {
     if (text == null || text.isBlank()) {
       throw new IllegalArgumentException(
-          "empty duration (expected a number and a unit: 500ms, 10s, 2m, 1h)");
+          "empty duration (" + FORMS + ")");
     }
     String t = text.trim().toLowerCase(Locale.ROOT);
+    if (t.startsWith("p")) {
+      try {
+        Duration d = Duration.parse(t.toUpperCase(Locale.ROOT));
+        if (!d.isNegative()) {
+          return d;
+        }
+      } catch (java.time.format.DateTimeParseException e) {
+        // reported below with the accepted forms
+      }
+    }
     Matcher m = FORMAT.matcher(t);
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "malformed duration '" + text + "' (expected a number and a unit: 500ms, 10s, 2m, 1h)");
+          "malformed duration '" + text + "' (" + FORMS + ")");
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2);

@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     exitCodeOnInvalidInput = Main.USAGE,
     exitCodeOnExecutionException = Main.USAGE,
+    header = "Explain what an exit status means.",
     description = "Explain what an exit status (0-255) means, e.g. 'terminus explain 137'.")
 final class ExplainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -25,7 +25,7 @@ public record Ladder(List<Step> steps) {
   public record Step(SignalName signal, Duration duration) {
     @Override
     public String toString() {
-      return signal.name() + ":" + DurationParser.format(duration);
+      return signal.number() == 9 ? signal.name() : signal.name() + ":" + DurationParser.format(duration);
     }
   }
 
@@ -53,8 +53,20 @@ public record Ladder(List<Step> steps) {
         throw new IllegalArgumentException(
             "empty step in ladder '" + spec + "' (expected steps like INT:5s,TERM:5s,KILL)");
       }
+      if (!steps.isEmpty() && steps.get(steps.size() - 1).signal().number() == 9) {
+        throw new IllegalArgumentException(
+            "step '" + p + "' after KILL in ladder '" + spec + "' (KILL must be the last step)");
+      }
       int colon = p.indexOf(':');
       SignalName sig = SignalName.parse(colon < 0 ? p : p.substring(0, colon));
+      if (sig.number() == 9 && colon >= 0) {
+        throw new IllegalArgumentException(
+            "a wait on KILL in ladder '"
+                + spec
+                + "' (KILL cannot be caught: write KILL alone; terminus then waits up to "
+                + DEFAULT_WAIT_SECONDS
+                + "s for the tree to end)");
+      }
       Duration wait =
           colon < 0 ? Duration.ofSeconds(DEFAULT_WAIT_SECONDS) : DurationParser.parse(p.substring(colon + 1));
       steps.add(new Step(sig, wait));
@@ -74,25 +86,8 @@ public record Ladder(List<Step> steps) {
     return steps.stream().anyMatch(s -> s.signal().number() == 9);
   }
 
-  /**
-   * The index of the first step that sends {@code signal}.
-   *
-   * @param signal a signal
-   * @return the index, or -1
-   */
-  public int indexOf(SignalName signal) {
-    for (int i = 0; i < steps.size(); i++) {
-      if (steps.get(i).signal().number() == signal.number()) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
   @Override
   public String toString() {
-    return steps.stream()
-        .map(s -> s.signal().number() == 9 ? s.signal().name() : s.toString())
-        .collect(Collectors.joining(","));
+    return steps.stream().map(Step::toString).collect(Collectors.joining(","));
   }
 }

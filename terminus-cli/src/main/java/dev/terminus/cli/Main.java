@@ -1,5 +1,7 @@
 package dev.terminus.cli;
 
+import dev.terminus.Terminus;
+import dev.terminus.picocli.TerminusPicocli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -19,9 +21,12 @@ import picocli.CommandLine.Spec;
     name = "terminus",
     mixinStandardHelpOptions = true,
     version = "terminus 0.1.0",
-    description = "Stop programs the right way: supervise, demonstrate, explain.",
+    description =
+        "Stop programs the right way: supervise a command (run, timeout), watch the ways a"
+            + " program stops (demo), decode an exit status (explain).",
     subcommands = {
       RunCommand.class,
+      TimeoutCommand.class,
       DemoCommand.class,
       ExplainCommand.class,
       CommandLine.HelpCommand.class
@@ -30,8 +35,10 @@ import picocli.CommandLine.Spec;
     exitCodeOnExecutionException = Main.USAGE,
     footer = {
       "",
-      "Exit status of 'terminus run': the command's own; 124 on timeout; 125 when terminus itself",
-      "fails or is misused; 126 when the command cannot be executed; 127 when it is not found."
+      "Exit status of 'terminus run' and 'terminus timeout': the command's own (a command"
+          + " killed by a signal makes terminus die by it); 124 on timeout; 125 when terminus"
+          + " itself fails or is misused; 126 when the command cannot be executed; 127 when it is"
+          + " not found."
     })
 public final class Main implements Callable<Integer> {
   /** Status for a usage error or a failure of {@code terminus} itself, as coreutils timeout. */
@@ -50,7 +57,7 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    err.println("terminus: missing subcommand (run, demo or explain)");
+    err.println("terminus: missing subcommand (run, timeout, demo or explain)");
     err.println("Try 'terminus --help'.");
     return USAGE;
   }
@@ -61,10 +68,30 @@ public final class Main implements Callable<Integer> {
    * @param args the command line
    */
   public static void main(String[] args) {
-    int status = execute(args);
-    System.out.flush();
-    System.err.flush();
-    System.exit(status);
+    CommandLine cl = commandLine();
+    RunCommand run = cl.getSubcommands().get("run").getCommand();
+    TimeoutCommand timeout = cl.getSubcommands().get("timeout").getCommand();
+    // Under Terminus, through its picocli integration: a command's Exit.now ends with its status
+    // and message. No signal handler of Terminus's own: the supervisor handles its signals.
+    Terminus.builder()
+        .name("terminus")
+        .signals()
+        .exitWhenMainReturns(true)
+        .build()
+        .run(
+            RawArgs.recover(args),
+            a -> {
+              try {
+                TerminusPicocli.body(cl).run(a);
+              } finally {
+                int signal = Math.max(run.signalToRaise(), timeout.signalToRaise());
+                if (signal != 0) {
+                  System.out.flush();
+                  System.err.flush();
+                  SelfSignal.raise(signal); // returns only if it could not
+                }
+              }
+            });
   }
 
   /**
@@ -93,6 +120,7 @@ public final class Main implements Callable<Integer> {
         });
     cl.setExitCodeExceptionMapper(t -> USAGE);
     cl.getSubcommands().get("run").setStopAtPositional(true);
+    cl.getSubcommands().get("timeout").setStopAtPositional(true);
     return cl;
   }
 

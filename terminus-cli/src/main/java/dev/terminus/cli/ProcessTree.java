@@ -7,16 +7,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongPredicate;
 
 /**
  * Every process that belongs to a supervised child: the child itself, its descendants found with
  * {@link ProcessHandle#descendants()}, and — from a scan of {@code /proc/[pid]/stat} — processes
  * whose parent, process group or session leads to a member, so that a {@code setsid} escapee
- * started by the tree is included as long as it was seen once.
+ * started by the tree is included as long as it was seen once. With a marker, a process whose
+ * environment carries it is a member too, and as a child subreaper, every orphan re-parented to
+ * this process: so a double-forked escapee, whose parent died before any scan saw it, is found.
  *
  * <p>Each member is remembered with its start time, so a pid the kernel reuses for an unrelated
  * process is never signalled. Members are never forgotten: every {@link #snapshot()} adds to the
@@ -29,7 +34,15 @@ public final class ProcessTree {
   private final Map<Long, Long> members = new LinkedHashMap<>();
 
   private final long leader;
+  private final long leaderStart;
   private final long self = ProcessHandle.current().pid();
+  private final String marker;
+  private final LongPredicate ownHelper;
+  private final boolean subreaper;
+  /** "pid:start" of processes whose environment was read and does not hold the marker. */
+  private final Set<String> unmarked = new HashSet<>();
+  /** Members that ended as zombies of this process (orphans it adopted as a subreaper). */
+  private final List<Long> adoptedZombies = new ArrayList<>();
 
   /**
    * Starts tracking the tree of {@code leader}.
@@ -37,10 +50,32 @@ public final class ProcessTree {
    * @param leader the supervised child
    */
   public ProcessTree(ProcessHandle leader) {
+    this(leader, null, pid -> false, false);
+  }
+
+  /**
+   * Starts tracking the tree of {@code leader}, with two more ways to find a member.
+   *
+   * @param leader the supervised child
+   * @param marker a value of {@value #MARKER} that the child's environment holds, or null: a
+   *     process started after the leader whose environment holds it is a member, wherever it went
+   *     (a double-forked {@code setsid} escapee keeps its environment)
+   * @param ownHelper the processes this process started for itself, never members
+   * @param subreaper whether this process is a child subreaper: its other children are orphans
+   *     of the tree, re-parented to it
+   */
+  ProcessTree(ProcessHandle leader, String marker, LongPredicate ownHelper, boolean subreaper) {
     this.leader = leader.pid();
     Stat s = readStat(this.leader);
-    members.put(this.leader, s == null ? -1L : s.start);
+    this.leaderStart = s == null ? -1L : s.start;
+    members.put(this.leader, leaderStart);
+    this.marker = marker;
+    this.ownHelper = ownHelper;
+    this.subreaper = subreaper;
   }
+
+  /** The environment variable that marks the processes of a {@code terminus run}. */
+  static final String MARKER = "TERMINUS_RUN_ID";
 
   /** One line of /proc/[pid]/stat, the fields we use. */
   record Stat(long pid, char state, long ppid, long pgrp, long session, long start) {}
@@ -62,14 +97,99 @@ public final class ProcessTree {
           if (s.pid == self || members.containsKey(s.pid)) {
             continue;
           }
-          if (isMember(s.ppid, all) || isMember(s.pgrp, all) || isMember(s.session, all)) {
+          if (isMember(s.ppid, all)
+              || isMember(s.pgrp, all)
+              || isMember(s.session, all)
+              || (subreaper && s.ppid == self && !ownHelper.test(s.pid))
+              || marked(s)) {
             members.put(s.pid, s.start);
             grew = true;
           }
         }
       }
+      unmarked.removeIf(k -> !all.containsKey(Long.parseLong(k.substring(0, k.indexOf(':')))));
+      for (Stat s : all.values()) {
+        if (subreaper
+            && s.state == 'Z'
+            && s.ppid == self
+            && s.pid != leader
+            && members.containsKey(s.pid)
+            && !adoptedZombies.contains(s.pid)) {
+          adoptedZombies.add(s.pid);
+        }
+      }
     }
     return alive();
+  }
+
+  /**
+   * The orphans of the tree that ended as zombies of this process since the last call, for the
+   * caller to reap ({@code waitpid}): the JDK reaps only the processes it started.
+   *
+   * @return their pids
+   */
+  synchronized List<Long> takeAdoptedZombies() {
+    List<Long> out = new ArrayList<>(adoptedZombies);
+    adoptedZombies.clear();
+    return out;
+  }
+
+  /** Whether a process started after the leader carries the marker in its environment. */
+  private boolean marked(Stat s) {
+    if (marker == null || leaderStart < 0 || s.start < leaderStart) {
+      return false;
+    }
+    String key = s.pid + ":" + s.start;
+    if (unmarked.contains(key)) {
+      return false;
+    }
+    byte[] env;
+    try {
+      env = Files.readAllBytes(PROC.resolve(Long.toString(s.pid)).resolve("environ"));
+    } catch (IOException | RuntimeException e) {
+      unmarked.add(key); // another user's process, or gone
+      return false;
+    }
+    byte[] prefix = (MARKER + "=").getBytes(StandardCharsets.US_ASCII);
+    int start = 0;
+    for (int i = 0; i <= env.length; i++) {
+      if (i == env.length || env[i] == 0) {
+        if (i - start > prefix.length && startsWith(env, start, prefix)) {
+          String value = new String(env, start + prefix.length, i - start - prefix.length, StandardCharsets.ISO_8859_1);
+          for (String id : value.split(",")) {
+            if (id.equals(marker)) {
+              return true;
+            }
+          }
+        }
+        start = i + 1;
+      }
+    }
+    unmarked.add(key);
+    return false;
+  }
+
+  private static boolean startsWith(byte[] b, int at, byte[] prefix) {
+    for (int k = 0; k < prefix.length; k++) {
+      if (b[at + k] != prefix[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The command name of a process, as {@code ps} shows it.
+   *
+   * @param pid a process
+   * @return its name from {@code /proc/PID/comm}, or {@code "?"}
+   */
+  static String name(long pid) {
+    try {
+      return Files.readString(PROC.resolve(Long.toString(pid)).resolve("comm"), StandardCharsets.UTF_8).strip();
+    } catch (IOException | RuntimeException e) {
+      return ProcessHandle.of(pid).flatMap(h -> h.info().command()).map(c -> Path.of(c).getFileName().toString()).orElse("?");
+    }
   }
 
   /** A live member, or a group/session id that a member once led. */
@@ -82,6 +202,15 @@ public final class ProcessTree {
     // Same process still there, or gone (a group or session id outlives its leader, and the
     // kernel does not reuse a pid while a group or session with that id exists).
     return now == null || start < 0 || now.start == start;
+  }
+
+  /**
+   * Adds a process found some other way (a test that knows an escapee's pid) to the members.
+   *
+   * @param pid a live process
+   */
+  synchronized void adopt(long pid) {
+    members.putIfAbsent(pid, startOf(pid));
   }
 
   /**

@@ -18,17 +18,20 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     exitCodeOnInvalidInput = Main.USAGE,
     exitCodeOnExecutionException = Main.USAGE,
-    description = {
-      "Run COMMAND directly (no shell), with stdin, stdout and stderr inherited. On timeout, or",
-      "when terminus gets SIGINT, SIGTERM or SIGHUP, climb the stop ladder: each step signals",
-      "the command and all its descendants, then waits up to its duration for them to end.",
-      "A second SIGINT moves to the next step at once."
-    },
+    header = "Run COMMAND with a timeout and a stop ladder over its whole process tree.",
+    description =
+        "Run COMMAND directly (no shell), with stdin, stdout and stderr inherited. On timeout,"
+            + " when terminus gets SIGINT, SIGTERM or SIGHUP, or when COMMAND ends and leaves"
+            + " processes running, climb the stop ladder from its first step: each step signals"
+            + " the command and all its descendants, then waits up to its duration for them to"
+            + " end. A second signal moves to the next step at once.",
     footer = {
       "",
-      "Exit status: the command's own; 128+N when it died of signal N; 124 after a timeout",
-      "(unless --preserve-status); 125 for a usage error; 126 when COMMAND cannot be executed;",
-      "127 when it is not found. Example:",
+      "Exit status: the command's own; when a signal killed it, terminus dies by the same"
+          + " signal; 124 after a timeout (unless --preserve-status); 125 for a usage error; 126"
+          + " when COMMAND cannot be executed; 127 when it is not found.",
+      "",
+      "Example:",
       "  terminus run --timeout 30s --ladder INT:10s,TERM:5s,KILL -- python3 job.py"
     })
 final class RunCommand implements Callable<Integer> {
@@ -47,8 +50,8 @@ final class RunCommand implements Callable<Integer> {
       defaultValue = "INT:5s,TERM:5s,KILL",
       converter = Converters.LadderSpec.class,
       description =
-          "Stop ladder, SIGNAL[:WAIT] steps (default: ${DEFAULT-VALUE}). Signals: INT, TERM,"
-              + " HUP, QUIT, KILL, USR1, USR2 or a number.")
+          "The stop ladder: SIGNAL[:WAIT] steps. Signals: INT, TERM, HUP, QUIT, USR1, USR2,"
+              + " a number, and KILL (last, without a wait). Default: ${DEFAULT-VALUE}")
   Ladder ladder;
 
   @Option(
@@ -63,6 +66,21 @@ final class RunCommand implements Callable<Integer> {
   Path report;
 
   @Option(
+      names = "--leftovers",
+      paramLabel = "stop|leave",
+      defaultValue = "stop",
+      description =
+          "When COMMAND ends by itself and leaves processes running (a daemon, a setsid"
+              + " escapee): stop them with the ladder (default), or leave them running.")
+  Leftovers leftovers;
+
+  /** {@code --leftovers}. */
+  enum Leftovers {
+    stop,
+    leave
+  }
+
+  @Option(
       names = {"-v", "--verbose"},
       description = "Print which steps ran, how the command ended and who ended it, on stderr.")
   boolean verbose;
@@ -72,6 +90,8 @@ final class RunCommand implements Callable<Integer> {
       paramLabel = "COMMAND",
       description = "The command and its arguments, passed verbatim.")
   List<String> command;
+
+  private int signalToRaise;
 
   @Override
   public Integer call() {
@@ -90,6 +110,20 @@ final class RunCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "empty command name");
     }
     Duration t = timeout == null || timeout.isZero() ? null : timeout;
-    return new Supervisor(command, t, ladder, preserveStatus, report, verbose, System.err).run();
+    Supervisor s =
+        new Supervisor(command, t, ladder, preserveStatus, report, verbose, System.err)
+            .stopLeftovers(leftovers == Leftovers.stop);
+    int status = s.run();
+    signalToRaise = s.signalToRaise();
+    return status;
+  }
+
+  /**
+   * After {@link #call()}: the signal {@code terminus} ends by, as its command did.
+   *
+   * @return a signal number, or 0 to exit with the status
+   */
+  int signalToRaise() {
+    return signalToRaise;
   }
 }

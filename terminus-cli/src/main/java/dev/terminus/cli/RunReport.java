@@ -31,9 +31,12 @@ final class RunReport {
   String endedBy;
   Supervisor.StepRun endedByStep;
   final List<Long> survivors = new ArrayList<>();
+  final List<String> survivorNames = new ArrayList<>();
   ProcessTree tree;
   String error;
   int status;
+  /** The signal terminus ends by (the one that killed the command), or null. */
+  String raised;
 
   RunReport(List<String> command, Instant startedAt, Duration timeout, Ladder ladder) {
     this.command = command;
@@ -68,8 +71,11 @@ final class RunReport {
           .append(", \"atMs\": ")
           .append(s.atMs())
           .append(", \"pids\": ")
-          .append(Json.numbers(s.pids()))
-          .append('}');
+          .append(Json.numbers(s.pids()));
+      if (!s.fromGroup().isEmpty()) {
+        b.append(", \"fromGroup\": ").append(Json.numbers(s.fromGroup()));
+      }
+      b.append('}');
     }
     b.append(steps.isEmpty() ? "],\n" : "\n  ],\n");
     b.append("  \"child\": {")
@@ -96,11 +102,21 @@ final class RunReport {
     b.append("  \"treePids\": ")
         .append(Json.numbers(tree == null ? List.of() : tree.everSeen()))
         .append(",\n");
-    b.append("  \"survivors\": ").append(Json.numbers(survivors)).append(",\n");
+    b.append("  \"survivors\": [");
+    for (int i = 0; i < survivors.size(); i++) {
+      b.append(i == 0 ? "" : ", ")
+          .append("{\"pid\": ")
+          .append(survivors.get(i))
+          .append(", \"name\": ")
+          .append(Json.str(survivorNames.get(i)))
+          .append('}');
+    }
+    b.append("],\n");
     if (error != null) {
       b.append("  \"error\": ").append(Json.str(error)).append(",\n");
     }
-    b.append("  \"status\": ").append(status).append("\n}\n");
+    b.append("  \"status\": ").append(status).append(",\n");
+    b.append("  \"endsBySignal\": ").append(Json.str(raised)).append("\n}\n");
     return b.toString();
   }
 

@@ -68,6 +68,31 @@ public record SignalName(String name, int number) {
   }
 
   /**
+   * Parses any signal coreutils {@code timeout -s} accepts: a Linux name of signals 1 to 31 in any
+   * case, with or without {@code SIG}, {@code RTMIN+N}, or a number.
+   *
+   * @param text for example {@code ALRM}, {@code sigusr1} or {@code 10}
+   * @return the signal
+   * @throws IllegalArgumentException with a one-line message for an unknown signal
+   */
+  public static SignalName parseAny(String text) {
+    String t = text == null ? "" : text.trim().toUpperCase(Locale.ROOT);
+    if (t.startsWith("SIG")) {
+      t = t.substring(3);
+    }
+    for (int n = 1; n <= 64; n++) {
+      if (t.equals(nameOf(n))) {
+        return new SignalName(t, n);
+      }
+    }
+    try {
+      return parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid signal '" + (text == null ? "" : text.trim()) + "'");
+    }
+  }
+
+  /**
    * The Linux name of a signal number, without {@code SIG}.
    *
    * @param number a signal number

@@ -49,6 +49,14 @@ public final class Supervisor {
   private long t0;
   private final List<String> log = new ArrayList<>();
   private List<Ladder.Step> steps;
+  private GroupWitness witness;
+  private boolean subreaper;
+  private int raise;
+  /** The value of {@link ProcessTree#MARKER} for this run: unique on this machine. */
+  private final String runId =
+      ProcessHandle.current().pid()
+          + "."
+          + ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
 
   /**
    * Prepares a run.
@@ -79,8 +87,69 @@ public final class Supervisor {
     this.err = err;
   }
 
-  /** One step that ran. */
-  record StepRun(int number, SignalName signal, long atMs, List<Long> pids) {}
+  private boolean stopLeftovers = true;
+
+  /**
+   * What to do with the processes the command leaves running when it ends by itself.
+   *
+   * @param stop true to stop them with the ladder (the default), false to leave them
+   * @return this
+   */
+  Supervisor stopLeftovers(boolean stop) {
+    this.stopLeftovers = stop;
+    return this;
+  }
+
+  /** Set by {@link #likeCoreutilsTimeout}: null for {@code terminus run}'s own rules. */
+  private TimeoutRules compat;
+
+  /**
+   * The rules of coreutils {@code timeout}, for {@code terminus timeout}.
+   *
+   * @param killAfter {@code -k}: SIGKILL this long after the first signal, or null
+   * @param foreground {@code --foreground}: signal the command only, not its descendants
+   * @param announce {@code -v}: say each signal as it is sent
+   */
+  record TimeoutRules(Duration killAfter, boolean foreground, boolean announce) {}
+
+  /**
+   * Follows coreutils {@code timeout}'s rules instead of the ladder's: a signal {@code terminus}
+   * receives is passed on as itself (once to each process; see {@link GroupWitness}) and, with
+   * {@code -k}, SIGKILL follows after that delay; a second signal is passed on too; a command
+   * killed by SIGKILL after a timeout gives 137; no warning for a ladder without KILL.
+   *
+   * @param rules the options of {@code timeout}
+   * @return this
+   */
+  Supervisor likeCoreutilsTimeout(TimeoutRules rules) {
+    this.compat = rules;
+    return this;
+  }
+
+  /** The steps coreutils {@code timeout} takes after {@code first}: it, then KILL after -k. */
+  private List<Ladder.Step> timeoutSteps(SignalName first) {
+    List<Ladder.Step> out = new ArrayList<>();
+    out.add(new Ladder.Step(first, compat.killAfter() != null ? compat.killAfter() : FOREVER));
+    if (compat.killAfter() != null && first.number() != 9) {
+      out.add(new Ladder.Step(SignalName.KILL, FOREVER));
+    }
+    return out;
+  }
+
+  /** A step's wait that never ends (coreutils {@code timeout} without {@code -k}). */
+  static final Duration FOREVER = Duration.ofDays(36_500);
+
+  /**
+   * One step that ran.
+   *
+   * @param number the step's number, from 1
+   * @param signal its signal
+   * @param atMs when it ran, in ms since {@code terminus} started
+   * @param pids the processes {@code terminus} sent it to
+   * @param fromGroup the processes it was not sent to, because they had just got the same signal
+   *     sent to {@code terminus}'s process group (a terminal's Ctrl+C)
+   */
+  record StepRun(int number, SignalName signal, long atMs, List<Long> pids, List<Long> fromGroup) {}
 
   /**
    * Runs the command to its end.
@@ -90,16 +159,49 @@ public final class Supervisor {
   public int run() {
     t0 = System.nanoTime();
     Instant startedAt = Instant.now();
-    if (!ladder.endsWithKill()) {
+    if (!ladder.endsWithKill() && compat == null) {
       err.println(
           "terminus: warning: the ladder " + ladder + " has no KILL step; a child that ignores it keeps running");
     }
-    Signals.install(events);
+    for (SignalName s : Signals.install(events)) {
+      err.println(
+          "terminus: warning: "
+              + s
+              + " was ignored when terminus started (a background job, nohup) and this JVM cannot"
+              + " handle it: "
+              + s
+              + " sent to terminus does nothing; start it with bin/terminus or on JDK 22 or later");
+    }
     RunReport r = new RunReport(command, startedAt, timeout, ladder);
+    witness = GroupWitness.start();
+    subreaper = Orphans.becomeSubreaper();
+    if (ProcessHandle.current().pid() == 1 && !subreaper) {
+      err.println(
+          "terminus: warning: running as PID 1, and this JVM cannot reap orphaned processes (JDK"
+              + " 22 or later can): they stay zombies; add an init (docker run --init, tini)");
+    }
     try {
       Process child;
       try {
-        child = new ProcessBuilder(command).inheritIO().start();
+        long ignored = Dispositions.ignored();
+        String env = (ignored & Launch.RESET_MASK) != 0 ? Launch.envWithReset() : null;
+        if ((ignored & Launch.RESET_MASK) != 0 && env == null) {
+          err.println(
+              "terminus: warning: no env with --default-signal (coreutils 8.31 or later): the"
+                  + " command inherits the signals terminus was started with ignored");
+        }
+        Launch launch = Launch.of(command, ignored, env);
+        if (launch.resetsSignals() || launch.decodes()) {
+          String problem = Launch.problem(command.get(0));
+          if (problem != null) {
+            return cannotStart(new IOException(problem), r);
+          }
+        }
+        ProcessBuilder pb = new ProcessBuilder(launch.argv()).inheritIO();
+        // Marks every process of the run, so that an escapee is found wherever it went.
+        String outer = pb.environment().get(ProcessTree.MARKER);
+        pb.environment().put(ProcessTree.MARKER, outer == null ? runId : outer + "," + runId);
+        child = pb.start();
       } catch (IOException | RuntimeException e) {
         return cannotStart(e, r);
       }
@@ -119,20 +221,61 @@ public final class Supervisor {
       r.rawStatus = raw;
       decideWhoEnded(r);
       r.status = r.timedOut && !preserveStatus ? TIMED_OUT : raw;
+      boolean killedAfterTimeout = compat != null && r.timedOut && "KILL".equals(r.signal);
+      if (killedAfterTimeout) {
+        r.status = 128 + 9; // coreutils: tells a command it had to kill from one that stopped
+      }
       note("child " + r.how + "; " + r.endedBy);
       if (!r.survivors.isEmpty()) {
-        note("still alive after the ladder: pids " + r.survivors);
+        note("still alive after the ladder, not stopped: " + named(r.survivors));
+        if (!verbose) {
+          err.println("terminus: still alive after the ladder, not stopped: " + named(r.survivors));
+        }
       }
-      note("exit status " + r.status + (r.status == TIMED_OUT && r.timedOut ? " (timed out)" : ""));
+      if (killedAfterTimeout && !compat.foreground() && SelfSignal.possible(9)) {
+        // coreutils timeout sends SIGKILL to its whole process group, itself included.
+        r.raised = r.signal;
+        raise = 9;
+        note("exit status 137: terminus ends by SIGKILL as coreutils timeout does");
+      } else if (r.signal != null && !r.timedOut && SelfSignal.possible(raw - 128)) {
+        // Die the way the command died, as coreutils timeout does (see SelfSignal).
+        r.raised = r.signal;
+        raise = raw - 128;
+        note("exit status " + r.status + ": terminus ends by SIG" + r.signal + " as the command did");
+      } else {
+        note("exit status " + r.status + (r.status == TIMED_OUT && r.timedOut ? " (timed out)" : ""));
+      }
       return r.status;
     } finally {
+      witness.close();
       finish(r);
     }
   }
 
+  /**
+   * The signal {@code terminus} should end by, after {@link #run()}: the one that killed the
+   * command, unless the timeout expired.
+   *
+   * @return the signal number, or 0 to exit with the status
+   */
+  public int signalToRaise() {
+    return raise;
+  }
+
+  /** "4242 (sleep), 4250 (python3)". */
+  private static String named(List<Long> pids) {
+    StringBuilder b = new StringBuilder();
+    for (long pid : pids) {
+      b.append(b.length() == 0 ? "" : ", ").append(pid).append(" (").append(ProcessTree.name(pid)).append(')');
+    }
+    return b.toString();
+  }
+
   private void supervise(Process child, RunReport r) {
-    ProcessTree tree = new ProcessTree(child.toHandle());
+    ProcessTree tree =
+        new ProcessTree(child.toHandle(), runId, witness::isSentinel, subreaper);
     r.tree = tree;
+    snapshot(tree);
     long timeoutAt = timeout == null ? Long.MAX_VALUE : timeout.toMillis();
     int step = -1;
     long stepEnd = 0;
@@ -141,12 +284,25 @@ public final class Supervisor {
     while (true) {
       long now = ms();
       if (now - lastSnapshot >= SNAPSHOT_EVERY_MS) {
-        tree.snapshot();
+        snapshot(tree);
         lastSnapshot = now;
       }
       if (step < 0) {
         if (!child.isAlive()) {
-          return;
+          List<Long> left = snapshot(tree);
+          if (left.isEmpty() || !stopLeftovers) {
+            if (!left.isEmpty()) {
+              note("the command ended; left running: " + named(left));
+            }
+            return;
+          }
+          // The whole tree, always: what the command left behind is stopped with the same
+          // ladder, as systemd's KillMode=control-group does.
+          r.trigger = "the command ended, leaving " + describe(left);
+          note("the command ended, leaving " + named(left) + "; stop ladder " + ladder + " from step 1");
+          step = 0;
+          stepEnd = send(tree, step, r, null);
+          continue;
         }
         Object ev = poll(Math.min(SNAPSHOT_EVERY_MS, Math.max(0, timeoutAt - now)));
         if (ev == null) {
@@ -155,27 +311,30 @@ public final class Supervisor {
             r.trigger = "timeout " + DurationParser.format(timeout);
             note("timeout " + DurationParser.format(timeout) + " expired; stop ladder " + ladder);
             step = 0;
-            stepEnd = send(tree, step, r);
+            stepEnd = send(tree, step, r, null);
           }
         } else if (ev instanceof SignalName) {
           SignalName sig = (SignalName) ev;
+          SignalName group = witness.sentToGroup(sig) ? sig : null;
           if (!child.isAlive()) {
             return;
           }
+          // The ladder is the stop policy: whatever signal asked for the stop, it starts from its
+          // first step (docker stop's SIGTERM becomes the ladder's gentle INT). coreutils timeout
+          // passes the signal on instead.
           r.trigger = sig + " received";
-          int at = ladder.indexOf(sig);
-          if (at < 0) {
-            // Not on the ladder: send it first, then climb the whole ladder.
-            List<Ladder.Step> more = new ArrayList<>();
-            more.add(new Ladder.Step(sig, ladder.steps().get(0).duration()));
-            more.addAll(ladder.steps());
-            steps = more;
-            r.ladder = new Ladder(more);
-            at = 0;
+          if (compat != null) {
+            steps = timeoutSteps(sig);
+            r.ladder = new Ladder(steps);
           }
-          note(sig + " received; stop ladder " + r.ladder + " from step " + (at + 1));
-          step = at;
-          stepEnd = send(tree, step, r);
+          note(
+              sig
+                  + (group != null ? " received by the process group" : " received")
+                  + "; stop ladder "
+                  + r.ladder
+                  + " from step 1");
+          step = 0;
+          stepEnd = send(tree, step, r, group);
         }
         continue;
       }
@@ -185,13 +344,18 @@ public final class Supervisor {
       }
       if (exhausted) {
         if (!child.isAlive()) {
-          r.survivors.addAll(tree.alive());
+          for (long pid : tree.alive()) {
+            r.survivors.add(pid);
+            r.survivorNames.add(ProcessTree.name(pid));
+          }
           return;
         }
         Object ev = poll(SNAPSHOT_EVERY_MS);
         if (ev instanceof SignalName) {
-          note(ev + " received after the last step; forwarded");
-          signal(tree, (SignalName) ev);
+          SignalName sig = (SignalName) ev;
+          SignalName group = witness.sentToGroup(sig) ? sig : null;
+          note(sig + " received after the last step; forwarded");
+          signal(tree, sig, group);
         }
         continue;
       }
@@ -199,7 +363,7 @@ public final class Supervisor {
       if (remaining <= 0) {
         if (step + 1 < steps.size()) {
           step++;
-          stepEnd = send(tree, step, r);
+          stepEnd = send(tree, step, r, null);
         } else {
           exhausted = true;
           if (child.isAlive()) {
@@ -210,16 +374,41 @@ public final class Supervisor {
       }
       Object ev = poll(Math.min(remaining, TICK_MS));
       if (ev instanceof SignalName) {
-        if (step + 1 < steps.size()) {
-          note(ev + " received again; next step at once");
+        SignalName sig = (SignalName) ev;
+        SignalName group = witness.sentToGroup(sig) ? sig : null;
+        if (step + 1 < steps.size() && compat == null) {
+          note(sig + " received again; next step at once");
           step++;
-          stepEnd = send(tree, step, r);
+          stepEnd = send(tree, step, r, group);
         } else {
-          note(ev + " received after the last step; forwarded");
-          signal(tree, (SignalName) ev);
+          note(sig + " received" + (compat == null ? " after the last step" : "") + "; forwarded");
+          announce(sig);
+          signal(tree, sig, group);
         }
       }
     }
+  }
+
+  /** {@code terminus timeout -v}: one line per signal sent, as coreutils says it. */
+  private void announce(SignalName sig) {
+    if (compat != null && compat.announce()) {
+      err.println(
+          "terminus timeout: sending signal "
+              + sig.name()
+              + " to command '"
+              + command.get(0)
+              + "'");
+      err.flush();
+    }
+  }
+
+  /** Takes a snapshot of the tree and reaps the orphans that ended as our zombies. */
+  private static List<Long> snapshot(ProcessTree tree) {
+    List<Long> alive = tree.snapshot();
+    for (long pid : tree.takeAdoptedZombies()) {
+      Orphans.reap(pid);
+    }
+    return alive;
   }
 
   private Object poll(long millis) {
@@ -231,13 +420,26 @@ public final class Supervisor {
     }
   }
 
-  /** Sends step {@code index}; returns when its wait ends. */
-  private long send(ProcessTree tree, int index, RunReport r) {
+  /**
+   * Sends step {@code index}; returns when its wait ends. {@code group} is a signal just sent to
+   * {@code terminus}'s process group, or null: members of that group already have it.
+   */
+  private long send(ProcessTree tree, int index, RunReport r, SignalName group) {
     Ladder.Step s = steps.get(index);
+    announce(s.signal());
     long at = ms();
-    List<Long> pids = signal(tree, s.signal());
-    r.steps.add(new StepRun(index + 1, s.signal(), at, pids));
-    note(at, "step " + (index + 1) + " " + s.signal() + " -> " + describe(pids));
+    List<Long> had = new ArrayList<>();
+    List<Long> pids = signal(tree, s.signal(), group == null ? null : group, had);
+    r.steps.add(new StepRun(index + 1, s.signal(), at, pids, had));
+    note(
+        at,
+        "step "
+            + (index + 1)
+            + " "
+            + s.signal()
+            + " -> "
+            + describe(pids)
+            + (had.isEmpty() ? "" : "; " + describe(had) + " already got it from the process group"));
     return at + s.duration().toMillis();
   }
 
@@ -245,9 +447,28 @@ public final class Supervisor {
     return pids.size() + (pids.size() == 1 ? " process " : " processes ") + pids;
   }
 
-  /** Signals every live member of the tree; returns the pids signalled. */
-  private static List<Long> signal(ProcessTree tree, SignalName sig) {
-    List<Long> pids = tree.snapshot();
+  private List<Long> signal(ProcessTree tree, SignalName sig, SignalName group) {
+    return signal(tree, sig, group, new ArrayList<>());
+  }
+
+  /**
+   * Signals every live member of the tree, except those in {@code terminus}'s process group when
+   * {@code group} is {@code sig}: they got it with the group. Returns the pids signalled; adds
+   * the ones left out to {@code had}.
+   */
+  private List<Long> signal(ProcessTree tree, SignalName sig, SignalName group, List<Long> had) {
+    List<Long> pids = new ArrayList<>();
+    List<Long> members = snapshot(tree);
+    if (compat != null && compat.foreground()) {
+      members = members.contains(tree.leader()) ? List.of(tree.leader()) : List.of();
+    }
+    for (long pid : members) {
+      if (group != null && group.number() == sig.number() && witness.inGroup(pid)) {
+        had.add(pid);
+      } else {
+        pids.add(pid);
+      }
+    }
     if (pids.isEmpty()) {
       return pids;
     }
@@ -317,10 +538,7 @@ public final class Supervisor {
       }
       if (by != null) {
         r.endedByStep = by;
-        r.endedBy =
-            by.number() == 0
-                ? "ended by the forwarded " + sig
-                : "ended by ladder step " + by.number() + " (" + by.signal().name() + ")";
+        r.endedBy = "ended by ladder step " + by.number() + " (" + by.signal().name() + ")";
       } else {
         r.endedBy = "killed by " + sig + " from outside the ladder";
       }
@@ -337,8 +555,11 @@ public final class Supervisor {
       } else {
         r.endedByStep = last;
         r.endedBy =
-            "exited by itself after "
-                + (last.number() == 0 ? "the forwarded " + last.signal() : "ladder step " + last.number() + " (" + last.signal().name() + ")");
+            "exited by itself after ladder step "
+                + last.number()
+                + " ("
+                + last.signal().name()
+                + ")";
       }
     }
   }
@@ -396,14 +617,26 @@ public final class Supervisor {
   static final class Signals {
     private Signals() {}
 
-    static void install(BlockingQueue<Object> events) {
+    /**
+     * Installs a handler for SIGINT, SIGTERM and SIGHUP that queues the signal; a signal ignored
+     * since the JVM started is first reset to its default where the JDK allows it.
+     *
+     * @return the signals that stay ignored, so that {@code terminus} cannot react to them
+     */
+    static List<SignalName> install(BlockingQueue<Object> events) {
+      List<SignalName> cannot = new ArrayList<>();
       for (SignalName s : List.of(SignalName.INT, SignalName.TERM, SignalName.HUP)) {
+        if (Dispositions.isIgnored(s) && !Dispositions.resetToDefault(s)) {
+          cannot.add(s);
+          continue;
+        }
         try {
           sun.misc.Signal.handle(new sun.misc.Signal(s.name()), sig -> events.add(s));
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
           // The JVM reserves it (-Xrs): that signal keeps its default action.
         }
       }
+      return cannot;
     }
   }
 }

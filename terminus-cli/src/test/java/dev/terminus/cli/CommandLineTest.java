@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -104,5 +105,28 @@ class CommandLineTest {
     Result r = run("explain", "0");
     assertThat(r.status()).isZero();
     assertThat(r.err()).isEmpty();
+  }
+  @Test
+  void everyHelpFitsIn80ColumnsAndEverySummaryIsASentence() {
+    for (String[] args :
+        List.of(
+            new String[] {"--help"},
+            new String[] {"run", "--help"},
+            new String[] {"timeout", "--help"},
+            new String[] {"demo", "--help"},
+            new String[] {"explain", "--help"})) {
+      Result r = run(args);
+      assertThat(r.status()).isZero();
+      for (String line : r.out().split("\n")) {
+        assertThat(line.length()).as(String.join(" ", args) + ": " + line).isLessThanOrEqualTo(80);
+      }
+    }
+    String root = run("--help").out();
+    String commands = root.substring(root.indexOf("Commands:"), root.indexOf("\n\n", root.indexOf("Commands:")));
+    for (String summary : commands.split("\n  (?=\\S)")) {
+      if (!summary.startsWith("Commands:")) {
+        assertThat(summary.strip()).as(summary).endsWith(".");
+      }
+    }
   }
 }

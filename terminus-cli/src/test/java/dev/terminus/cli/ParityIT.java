@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ParityIT {
   @TempDir Path dir;
+  @RegisterExtension final Procs procs = new Procs();
   private Path notExecutable;
 
   @BeforeEach
@@ -29,10 +31,10 @@ class ParityIT {
       throws Exception {
     List<String> coreutils = new ArrayList<>(List.of("timeout", timeout));
     coreutils.addAll(List.of(command));
-    Proc c = Proc.start(dir, coreutils);
+    Proc c = procs.start(dir, coreutils);
     List<String> args = new ArrayList<>(List.of("run", "--timeout", duration, "--"));
     args.addAll(List.of(command));
-    Proc t = Proc.terminus(dir, args.toArray(new String[0]));
+    Proc t = procs.terminus(dir, args.toArray(new String[0]));
     int cs = c.waitFor();
     int ts = t.waitFor();
     assertThat(cs).as("coreutils timeout " + String.join(" ", command)).isEqualTo(expected);

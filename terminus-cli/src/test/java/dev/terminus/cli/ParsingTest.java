@@ -56,8 +56,6 @@ class ParsingTest {
     assertThat(l.steps().get(0).duration()).isEqualTo(Duration.ofSeconds(10));
     assertThat(l.steps().get(2).signal()).isEqualTo(SignalName.KILL);
     assertThat(l.endsWithKill()).isTrue();
-    assertThat(l.indexOf(SignalName.TERM)).isEqualTo(1);
-    assertThat(l.indexOf(SignalName.HUP)).isEqualTo(-1);
     assertThat(l).hasToString("INT:10s,TERM:5s,KILL");
     assertThat(Ladder.DEFAULT).hasToString("INT:5s,TERM:5s,KILL");
     assertThat(Ladder.parse("sigterm:500ms, 9").endsWithKill()).isTrue();
@@ -71,6 +69,16 @@ class ParsingTest {
     assertThatThrownBy(() -> Ladder.parse("INT:1s,,KILL")).hasMessageContaining("empty step");
     assertThatThrownBy(() -> Ladder.parse("BOGUS:1s")).hasMessageContaining("unknown signal");
     assertThatThrownBy(() -> Ladder.parse("INT:soon")).hasMessageContaining("malformed duration");
+  }
+
+  @Test
+  void killEndsTheLadderAndTakesNoWait() {
+    assertThatThrownBy(() -> Ladder.parse("KILL,INT"))
+        .hasMessage("step 'INT' after KILL in ladder 'KILL,INT' (KILL must be the last step)");
+    assertThatThrownBy(() -> Ladder.parse("INT:1s,KILL:1s"))
+        .hasMessageStartingWith("a wait on KILL in ladder 'INT:1s,KILL:1s' (KILL cannot be caught");
+    assertThatThrownBy(() -> Ladder.parse("KILL:1s,INT")).hasMessageContaining("KILL");
+    assertThat(Ladder.parse("INT:1s,9")).hasToString("INT:1s,KILL");
   }
 
   @Test

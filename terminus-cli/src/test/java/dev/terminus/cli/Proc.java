@@ -10,36 +10,44 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real child process for the *IT tests: its stdout lines arrive in a queue (so a test waits on
  * a line, an event), stderr is collected, every wait is bounded by a generous guard.
+ *
+ * <p>Every child starts with every signal at its default disposition, whatever this JVM inherited
+ * (a build started with {@code nohup ... &} hands the test JVM SIGINT ignored, and a child would
+ * inherit that). When a wait runs out, or the test ends (see {@link Procs}), the child and every
+ * process of its tree, {@code setsid} escapees included, are killed with SIGKILL.
  */
 final class Proc {
   static final long GUARD = Long.getLong("terminus.test.guard", 120);
-  private static final String EOF = "\u0000EOF";
 
   final Process process;
-  private final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
+  private final ProcessTree tree;
+  /** Guarded by itself; notified at each line and at the end of stdout. */
   private final List<String> outLines = new ArrayList<>();
+  private final Set<Integer> returned = new HashSet<>();
+  private boolean outEnded;
   private final StringBuffer stderr = new StringBuffer();
   private final Thread outReader;
   private final Thread errReader;
 
   private Proc(Process p) {
     this.process = p;
+    this.tree = new ProcessTree(p.toHandle());
     outReader =
         pump(
             p.getInputStream(),
             line -> {
               synchronized (outLines) {
                 outLines.add(line);
+                outLines.notifyAll();
               }
-              stdout.add(line);
             });
     errReader = pump(p.getErrorStream(), line -> stderr.append(line).append('\n'));
   }
@@ -49,14 +57,14 @@ final class Proc {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  /** Starts {@code java -jar terminus.jar ARGS} in {@code dir}. */
-  static Proc terminus(Path dir, String... args) throws IOException {
+  /** {@code java -jar terminus.jar ARGS}. */
+  static List<String> terminusCommand(String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(java());
     cmd.add("-jar");
     cmd.add(jar());
     cmd.addAll(List.of(args));
-    return start(dir, cmd);
+    return cmd;
   }
 
   static String jar() {
@@ -66,39 +74,70 @@ final class Proc {
     return jar;
   }
 
-  /** Starts any command in {@code dir}, stdin closed. */
+  /**
+   * Starts any command in {@code dir}, stdin closed, every signal at its default disposition
+   * ({@code env --default-signal}, coreutils 8.31 or later).
+   */
   static Proc start(Path dir, List<String> cmd) throws IOException {
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).start();
+    List<String> full = new ArrayList<>(List.of("env", "--default-signal", "--"));
+    full.addAll(cmd);
+    Process p = new ProcessBuilder(full).directory(dir.toFile()).start();
     p.getOutputStream().close();
     return new Proc(p);
   }
 
-  /** Waits for a stdout line containing {@code text} and returns it. */
+  /**
+   * Waits for the first stdout line containing {@code text} that no earlier call returned, and
+   * returns it; kills the tree if none comes.
+   */
   String awaitLine(String text) throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(GUARD);
-    while (true) {
-      long left = end - System.nanoTime();
-      String line = left <= 0 ? null : stdout.poll(left, TimeUnit.NANOSECONDS);
-      if (line == null || line.equals(EOF)) {
-        throw new AssertionError(
-            "no stdout line containing '" + text + "' (stdout " + out() + ", stderr " + err() + ")");
-      }
-      if (line.contains(text)) {
-        return line;
+    synchronized (outLines) {
+      while (true) {
+        for (int i = 0; i < outLines.size(); i++) {
+          if (!returned.contains(i) && outLines.get(i).contains(text)) {
+            returned.add(i);
+            return outLines.get(i);
+          }
+        }
+        long left = end - System.nanoTime();
+        if (outEnded || left <= 0) {
+          break;
+        }
+        TimeUnit.NANOSECONDS.timedWait(outLines, left);
       }
     }
+    kill();
+    throw new AssertionError(
+        "no stdout line containing '" + text + "' (stdout " + out() + ", stderr " + err() + ")");
   }
 
-  /** Waits for the process to end (guarded) and its streams to drain; returns the status. */
+  /**
+   * Waits for the process to end (guarded) and its streams to drain; returns the status. If it
+   * does not end in time, its whole tree is killed and the test fails.
+   */
   int waitFor() throws InterruptedException {
     if (!process.waitFor(GUARD, TimeUnit.SECONDS)) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
+      kill();
       throw new AssertionError("still running after " + GUARD + "s; stderr: " + err());
     }
     outReader.join(TimeUnit.SECONDS.toMillis(GUARD));
     errReader.join(TimeUnit.SECONDS.toMillis(GUARD));
     return process.exitValue();
+  }
+
+  /** Kills the process and every live member of its tree with SIGKILL; idempotent. */
+  void kill() {
+    List<Long> pids = tree.snapshot();
+    for (long pid : pids) {
+      tree.handle(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+    process.destroyForcibly();
+  }
+
+  /** Adds a pid the test learned of (an escapee) to the tree killed at the end. */
+  void adopt(long pid) {
+    tree.adopt(pid);
   }
 
   String out() {
@@ -113,12 +152,20 @@ final class Proc {
 
   /** Sends a signal with the kill command and waits for kill to finish. */
   static void kill(String signal, long pid) throws IOException, InterruptedException {
+    killCommand(signal, Long.toString(pid));
+  }
+
+  /** Sends a signal to every process of a process group, as a terminal's Ctrl+C does. */
+  static void killGroup(String signal, long pgid) throws IOException, InterruptedException {
+    killCommand(signal, "-" + pgid);
+  }
+
+  private static void killCommand(String signal, String target)
+      throws IOException, InterruptedException {
     Process k =
-        new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
-            .redirectErrorStream(true)
-            .start();
+        new ProcessBuilder("kill", "-s", signal, "--", target).redirectErrorStream(true).start();
     assertThat(k.waitFor(GUARD, TimeUnit.SECONDS)).isTrue();
-    assertThat(k.exitValue()).as("kill -" + signal + " " + pid).isZero();
+    assertThat(k.exitValue()).as("kill -s " + signal + " -- " + target).isZero();
   }
 
   /** Whether a pid is a live process (a zombie counts as ended). */
@@ -158,7 +205,10 @@ final class Proc {
                 // the process is gone
               } finally {
                 if (in == process.getInputStream()) {
-                  stdout.add(EOF);
+                  synchronized (outLines) {
+                    outEnded = true;
+                    outLines.notifyAll();
+                  }
                 }
               }
             });

@@ -54,7 +54,7 @@ class ConfigIT {
   void malformedVariableNextToAValidPropertyIsTheOneReported() {
     Result r = run(Map.of("TERMINUS_DEADLINE", "5x"), List.of("-Dterminus.deadline=1s"), "body");
     assertRefused(r, "TERMINUS_DEADLINE: '5x' is not a positive duration (write it as 500ms, 10s,"
-        + " 2m or 1h)");
+        + " 2m, 1h or 10 for seconds)");
   }
 
   @Test

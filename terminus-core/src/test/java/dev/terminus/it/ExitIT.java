@@ -242,7 +242,7 @@ class ExitIT {
     assertThat(r.stderr())
         .isEqualTo(lines(
             "Scenarios: system property terminus.deadline: '5x' is not a positive duration"
-                + " (write it as 500ms, 10s, 2m or 1h)"));
+                + " (write it as 500ms, 10s, 2m, 1h or 10 for seconds)"));
     assertThat(r.status()).isEqualTo(78);
   }
 
