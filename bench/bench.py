@@ -30,8 +30,9 @@ PKG = "dev.terminus.bench.proc."
 
 
 def variant(main, opts=(), peers=False, since=17, archive=None):
-    """main: a class of dev.terminus.bench.proc, "cli" (java -jar terminus.jar) or "bin"
-    (bin/terminus); opts: extra JVM options; peers: needs the peers' classpath; since: the lowest
+    """main: a class of dev.terminus.bench.proc, "cli" (java -jar terminus.jar: its manifest's
+    Enable-Native-Access applies), "cli-cp" (java -cp terminus.jar dev.terminus.cli.Main: the
+    manifest does not) or "bin" (bin/terminus); opts: extra JVM options; peers: needs the peers' classpath; since: the lowest
     JDK feature release it applies to; archive: None, "cds" (a dynamic AppCDS archive of this very
     program) or "aot" (a JDK 25 AOT cache of it)."""
     return {"main": main, "opts": list(opts), "peers": peers, "since": since, "archive": archive}
@@ -51,7 +52,7 @@ VARIANTS = {
     "cli": variant("cli"),
     "cli-cds": variant("cli", archive="cds"),
     "cli-aot": variant("cli", archive="aot", since=25),
-    "cli-native": variant("cli", ["--enable-native-access=ALL-UNNAMED"], since=22),
+    "cli-cp": variant("cli-cp", since=22),
     "cli-c1": variant("cli", ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]),
     "bin": variant("bin"),
 }
@@ -61,7 +62,7 @@ REGISTER_VARIANTS = ["plain", "terminus"]
 SIG_VARIANTS = ["plain", "terminus", "terminus-status", "terminus-native", "pekko", "spring"]
 SIG_SCENARIOS = ["none", "slow", "many"]
 CLI_VARIANTS = ["cli", "cli-cds", "cli-aot", "cli-c1", "bin"]
-CLI_SIG_VARIANTS = ["cli", "cli-native"]
+CLI_SIG_VARIANTS = ["cli", "cli-cp"]
 CLI_ARGS = ["explain", "130"]
 # terminus run, SIGTERM once the command has started: the CLI's own stop, ladder and ending.
 CLI_SIG_ARGS = ["run", "--", "sh", "-c", "echo ready; exec sleep 60"]
@@ -124,6 +125,8 @@ def command(args, v, scenario_args, training=False, extra=()):
     opts = spec["opts"] + archive_opts(args, v, training) + list(extra)
     if spec["main"] == "cli":
         return [args.java] + opts + ["-jar", args.cli_jar] + scenario_args
+    if spec["main"] == "cli-cp":
+        return [args.java] + opts + ["-cp", args.cli_jar, "dev.terminus.cli.Main"] + scenario_args
     cp = args.full_cp if spec["peers"] else args.min_cp
     return [args.java] + opts + ["-cp", cp, PKG + spec["main"]] + scenario_args
 
@@ -211,10 +214,12 @@ def run_signal(args, kind, v, scenario):
             ok = os.WIFSIGNALED(status) or os.WEXITSTATUS(status) > 128
         else:
             ok = st in ("signal 15", "exit 143", "exit 0")
+        err.seek(0)
+        text = err.read()
         if not ok:
-            err.seek(0)
-            fail("%s %s %s" % (kind, v, scenario), status, err.read())
-        return {"ok": ok, "latency_ms": (t1 - t0) / 1e6, "status": st}
+            fail("%s %s %s" % (kind, v, scenario), status, text)
+        return {"ok": ok, "latency_ms": (t1 - t0) / 1e6, "status": st,
+                "warned": b"WARNING: A restricted method" in text}
 
 
 def parse_class_log(path):
@@ -574,13 +579,19 @@ def proc_tables(path, goals):
     clisig = {v: pick("clisig", v, "run") for v in CLI_SIG_VARIANTS}
     if any(clisig.values()):
         out += ["", "### `terminus run -- sh -c '…; exec sleep 60'`: SIGTERM to `terminus` reaped", "",
-                "| variant | n | ends by | latency ms, median [IQR] | ratio vs `cli`, median [IQR] |", "|---|---|---|---|---|"]
+                "`cli`: `java -jar terminus.jar` (the manifest's `Enable-Native-Access: ALL-UNNAMED` applies); "
+                "`cli-cp`: `java -cp terminus.jar dev.terminus.cli.Main` (it does not: no native access).", "",
+                "| variant | n | ends by | latency ms, median [IQR] | ratio vs `cli`, median [IQR] | restricted-method warning on stderr |",
+                "|---|---|---|---|---|---|"]
         for v, cur in clisig.items():
             if not cur:
                 continue
             lat = [r["latency_ms"] for r in cur.values()]
             ends = sorted(set(r["status"] for r in cur.values()))
-            out.append("| %s | %d | %s | %s | %s |" % (v, len(cur), ", ".join(ends), ms(lat), ratio_cell(paired(cur, clisig["cli"], "latency_ms"))))
+            warned = sum(1 for r in cur.values() if r.get("warned"))
+            out.append("| %s | %d | %s | %s | %s | %s |" % (v, len(cur), ", ".join(ends), ms(lat),
+                                                       ratio_cell(paired(cur, clisig["cli"], "latency_ms")),
+                                                       "%d of %d runs" % (warned, len(cur))))
     if failed:
         out += ["", "Failed runs (left out of the figures): " + ", ".join(
             "%s %s %s (%s)" % (r["kind"], r["variant"], r["scenario"], r.get("status", "no ready")) for r in failed)]
