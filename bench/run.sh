@@ -62,7 +62,7 @@ classpath="$work/classpath.txt"
 
 if [ "$mode" = full ]; then
   jmh_opts=(-f 3 -wi 3 -w 1s -i 5 -r 1s)
-  runs=10; sig_runs=10
+  runs=12; sig_runs=12
 else
   jmh_opts=(-f 3 -wi 2 -w 300ms -i 3 -r 300ms)
   runs=4; sig_runs=3

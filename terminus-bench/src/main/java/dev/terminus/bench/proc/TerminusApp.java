@@ -13,12 +13,15 @@ import dev.terminus.Terminus;
  * clock) taken at {@code main}, just before {@code Terminus.run}, at the body's start and end, and
  * in the last cleanup task to run, which writes them on stderr. {@code startpath} is {@code exit}
  * with a marker class loaded just before {@code Terminus.run} and another first thing in the body.
+ * In {@code signal many} the last task to run writes when the first began and when it ended: the
+ * time the 1,000 tasks themselves took inside the stop.
  */
 public final class TerminusApp {
   private static long tMain;
   private static long tRun;
   private static long tBody;
   private static long tBodyEnd;
+  private static long tFirstOfMany;
 
   private TerminusApp() {}
 
@@ -79,7 +82,12 @@ public final class TerminusApp {
         }
         break;
       case "many":
-        atExit(Work.MANY_TASKS);
+        // The first task registered runs last and writes when the first one to run began.
+        Terminus.atExit("task0", TerminusApp::lastOfMany);
+        for (int i = 1; i < Work.MANY_TASKS - 1; i++) {
+          Terminus.atExit("task" + i, Work::trivialTask);
+        }
+        Terminus.atExit("task" + (Work.MANY_TASKS - 1), TerminusApp::firstOfMany);
         break;
       default:
         break;
@@ -93,6 +101,17 @@ public final class TerminusApp {
     long tasksEnd = System.nanoTime();
     Work.report(
         "probe", "main", tMain, "run", tRun, "body", tBody, "bodyEnd", tBodyEnd, "tasksEnd", tasksEnd);
+  }
+
+  private static void firstOfMany() {
+    tFirstOfMany = System.nanoTime();
+    Work.trivialTask();
+  }
+
+  private static void lastOfMany() {
+    Work.trivialTask();
+    long end = System.nanoTime();
+    Work.report("tasks", "first", tFirstOfMany, "last", end);
   }
 
   private static void atExit(int n) {
