@@ -62,7 +62,7 @@ VARIANTS = {
     "bin": variant("bin"),
 }
 EXIT_VARIANTS = ["plain", "terminus", "pekko", "spring", "plain-cds", "terminus-cds", "plain-aot", "terminus-aot"]
-PROBE_VARIANTS = ["plain", "terminus"]
+PROBE_VARIANTS = ["plain", "terminus", "plain-cds", "terminus-cds", "plain-aot", "terminus-aot"]
 REGISTER_VARIANTS = ["plain", "terminus"]
 SIG_VARIANTS = ["plain", "terminus", "terminus-status", "terminus-native", "pekko", "spring"]
 SIG_SCENARIOS = ["none", "slow", "many"]
@@ -360,7 +360,7 @@ def cmd_proc(args):
     cli = pick(CLI_VARIANTS) if args.cli_jar else []
     clisig = pick(CLI_SIG_VARIANTS) if args.cli_jar else []
     jobs = [("exit", v, "exit") for v in pick(EXIT_VARIANTS)]
-    jobs += [("probe", v, "probe") for v in PROBE_VARIANTS]
+    jobs += [("probe", v, "probe") for v in pick(PROBE_VARIANTS)]
     jobs += [("register", v, "register") for v in REGISTER_VARIANTS]
     jobs += [("cli", v, "explain") for v in cli]
     jobs += [("signal", v, s) for s in SIG_SCENARIOS for v in pick(SIG_VARIANTS)]
@@ -518,7 +518,11 @@ def proc_tables(path, goals):
             goals.append(("peak RSS: `Terminus.run` vs plain `main`", "≤ plain + 5 MB",
                           "%+.1f MB [%+.1f–%+.1f]" % (md, min(deltas), max(deltas)), md <= 5.0))
 
-    out += probe_table(pick("probe", "plain", "probe"), pick("probe", "terminus", "probe"))
+    out += probe_table(pick("probe", "plain", "probe"), pick("probe", "terminus", "probe"), "")
+    out += probe_table(pick("probe", "plain-cds", "probe"), pick("probe", "terminus-cds", "probe"),
+                       ", both with their own AppCDS archive")
+    out += probe_table(pick("probe", "plain-aot", "probe"), pick("probe", "terminus-aot", "probe"),
+                       ", both with their own AOT cache")
     out += startpath_tables(data)
     out += archive_table(data, pick, paired)
 
@@ -613,7 +617,7 @@ def proc_tables(path, goals):
     return out
 
 
-def probe_table(plain, term):
+def probe_table(plain, term, which):
     """Splits start to exit with the programs' own System.nanoTime() stamps (CLOCK_MONOTONIC)."""
     if not plain or not term:
         return []
@@ -633,9 +637,12 @@ def probe_table(plain, term):
         a, b = fr_to
         return (r["stamps"][b] - r["stamps"][a]) / 1e6
 
-    out = ["", "### Where start to exit goes (probe runs)", "",
-           "The same program with `System.nanoTime()` stamps (CLOCK_MONOTONIC, the harness's clock) written on "
-           "stderr by its last step; medians [IQR] over rounds, the difference is the median of per-round differences.", "",
+    out = ["", "### Where start to exit goes (probe runs%s)" % which, ""]
+    if not which:
+        out += ["The same program with `System.nanoTime()` stamps (CLOCK_MONOTONIC, the harness's clock) written "
+                "on stderr by its last step; medians [IQR] over rounds, the difference is the median of per-round "
+                "differences.", ""]
+    out += [
            "| step | plain ms | Terminus ms | Terminus − plain ms |", "|---|---|---|---|"]
     for label, p, t in steps:
         tv = [span(r, t) for r in term.values()]
