@@ -18,6 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 class TimeoutParityIT {
   @TempDir Path dir;
   @RegisterExtension final Procs procs = new Procs();
+  /**
+   * The timeout for a child that must ignore SIGTERM: long enough for python3 to install its
+   * handler first, even on a loaded machine, or the TERM would kill it before it could ignore it.
+   */
+  private static final String START = "2";
+
   private Path ignoresTerm;
   private Path interruptible;
 
@@ -85,7 +91,7 @@ class TimeoutParityIT {
 
   @Test
   void killAfterKillsAChildThatIgnoresTheSignalAndDiesBySigkillItself() throws Exception {
-    parity("killed by SIGKILL", "-k", "0.3", "0.3", "python3", ignoresTerm.toString(), "30");
+    parity("killed by SIGKILL", "-k", "0.3", START, "python3", ignoresTerm.toString(), "30");
   }
 
   @Test
@@ -95,7 +101,7 @@ class TimeoutParityIT {
         "--foreground",
         "-k",
         "0.3",
-        "0.3",
+        START,
         "python3",
         ignoresTerm.toString(),
         "30");
@@ -153,7 +159,7 @@ class TimeoutParityIT {
 
   @Test
   void verboseSaysEachSignalSent() throws Exception {
-    Proc[] p = both("-v", "-k", "0.3", "0.3", "python3", ignoresTerm.toString(), "30");
+    Proc[] p = both("-v", "-k", "0.3", START, "python3", ignoresTerm.toString(), "30");
     assertThat(Procs.howEnded(p[1])).isEqualTo(Procs.howEnded(p[0]));
     assertThat(p[0].err()).contains("sending signal TERM to command").contains("sending signal KILL");
     assertThat(p[1].err())
