@@ -147,7 +147,11 @@ public final class Shutdown {
     return stop(phase, name, Duration.ofSeconds(10), executor);
   }
 
-  /** Stops one executor; reports the threads that outlived it. */
+  /**
+   * Stops one executor; reports the threads that outlived it. A stop task, run by the stop and
+   * never in try-with-resources: its {@code close()} lets an interrupt (the deadline) end the wait.
+   */
+  @SuppressWarnings("try") // close() throws InterruptedException on purpose: see above
   static final class ExecutorStop implements AutoCloseable {
     private final String name;
     private final Duration timeout;

@@ -2,54 +2,36 @@ package dev.terminus.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
+import dev.terminus.test.ChildProcess;
+import dev.terminus.test.ChildResult;
+import dev.terminus.test.Processes;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A real child process for the *IT tests: its stdout lines arrive in a queue (so a test waits on
- * a line, an event), stderr is collected, every wait is bounded by a generous guard.
- *
- * <p>Every child starts with every signal at its default disposition, whatever this JVM inherited
- * (a build started with {@code nohup ... &} hands the test JVM SIGINT ignored, and a child would
- * inherit that). When a wait runs out, or the test ends (see {@link Procs}), the child and every
- * process of its tree, {@code setsid} escapees included, are killed with SIGKILL.
+ * One child of the *IT tests, as these tests read it: a {@link ChildProcess} of terminus-test (a
+ * clean environment, every signal at its default disposition unless a test asks otherwise, its own
+ * process group, a reaper that tells an exit from a death by a signal; every wait bounded, a
+ * timeout or the end of the test killing the whole tree), with the few reading habits of the CLI's
+ * tests: {@link #awaitLine} finds a line containing a text wherever it is, and {@link #out()} is
+ * stdout's lines joined by newlines.
  */
 final class Proc {
-  static final long GUARD = Long.getLong("terminus.test.guard", 120);
+  /** The child's pid, for {@code t.process.pid()}. */
+  final ProcessHandle process;
 
-  final Process process;
-  private final ProcessTree tree;
-  /** Guarded by itself; notified at each line and at the end of stdout. */
-  private final List<String> outLines = new ArrayList<>();
-  private final Set<Integer> returned = new HashSet<>();
-  private boolean outEnded;
-  private final StringBuffer stderr = new StringBuffer();
-  private final Thread outReader;
-  private final Thread errReader;
+  final ChildProcess child;
+  private final Set<Integer> returned = new HashSet<>(); // guarded by this
 
-  private Proc(Process p) {
-    this.process = p;
-    this.tree = new ProcessTree(p.toHandle());
-    outReader =
-        pump(
-            p.getInputStream(),
-            line -> {
-              synchronized (outLines) {
-                outLines.add(line);
-                outLines.notifyAll();
-              }
-            });
-    errReader = pump(p.getErrorStream(), line -> stderr.append(line).append('\n'));
+  Proc(ChildProcess child) {
+    this.child = child;
+    this.process =
+        ProcessHandle.of(child.pid()).orElseThrow(() -> new AssertionError("the child is gone"));
   }
 
   /** The java that runs these tests (JDK 17 or 25), for the terminus child too. */
@@ -75,109 +57,68 @@ final class Proc {
   }
 
   /**
-   * Starts any command in {@code dir}, stdin closed, every signal at its default disposition
-   * ({@code env --default-signal}, coreutils 8.31 or later).
+   * Waits for the first stdout line containing {@code text} that no earlier call returned, and
+   * returns it; the kit kills the tree if none comes.
    */
-  static Proc start(Path dir, List<String> cmd) throws IOException {
-    List<String> full = new ArrayList<>(List.of("env", "--default-signal", "--"));
-    full.addAll(cmd);
-    Process p = new ProcessBuilder(full).directory(dir.toFile()).start();
-    p.getOutputStream().close();
-    return new Proc(p);
+  String awaitLine(String text) {
+    List<String> lines = child.awaitLines(l -> first(l, text) >= 0, "a line containing '" + text + "'");
+    synchronized (this) {
+      int i = first(lines, text);
+      returned.add(i);
+      return lines.get(i);
+    }
   }
 
-  /**
-   * Waits for the first stdout line containing {@code text} that no earlier call returned, and
-   * returns it; kills the tree if none comes.
-   */
-  String awaitLine(String text) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(GUARD);
-    synchronized (outLines) {
-      while (true) {
-        for (int i = 0; i < outLines.size(); i++) {
-          if (!returned.contains(i) && outLines.get(i).contains(text)) {
-            returned.add(i);
-            return outLines.get(i);
-          }
-        }
-        long left = end - System.nanoTime();
-        if (outEnded || left <= 0) {
-          break;
-        }
-        TimeUnit.NANOSECONDS.timedWait(outLines, left);
+  private synchronized int first(List<String> lines, String text) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (!returned.contains(i) && lines.get(i).contains(text)) {
+        return i;
       }
     }
-    kill();
-    throw new AssertionError(
-        "no stdout line containing '" + text + "' (stdout " + out() + ", stderr " + err() + ")");
+    return -1;
   }
 
-  /**
-   * Waits for the process to end (guarded) and its streams to drain; returns the status. If it
-   * does not end in time, its whole tree is killed and the test fails.
-   */
-  int waitFor() throws InterruptedException {
-    if (!process.waitFor(GUARD, TimeUnit.SECONDS)) {
-      kill();
-      throw new AssertionError("still running after " + GUARD + "s; stderr: " + err());
-    }
-    outReader.join(TimeUnit.SECONDS.toMillis(GUARD));
-    errReader.join(TimeUnit.SECONDS.toMillis(GUARD));
-    return process.exitValue();
+  /** Waits for the process to end and its streams to drain (bounded); returns its status. */
+  int waitFor() {
+    return result().status();
+  }
+
+  /** How it ended; waits as {@link #waitFor()} does. */
+  ChildResult result() {
+    return child.await();
   }
 
   /** Kills the process and every live member of its tree with SIGKILL; idempotent. */
   void kill() {
-    List<Long> pids = tree.snapshot();
-    for (long pid : pids) {
-      tree.handle(pid).ifPresent(ProcessHandle::destroyForcibly);
-    }
-    process.destroyForcibly();
+    child.kill();
   }
 
   /** Adds a pid the test learned of (an escapee) to the tree killed at the end. */
   void adopt(long pid) {
-    tree.adopt(pid);
+    child.alsoKill(pid);
   }
 
   String out() {
-    synchronized (outLines) {
-      return String.join("\n", outLines);
-    }
+    return String.join("\n", child.stdoutSoFar().lines().toList());
   }
 
   String err() {
-    return stderr.toString();
+    return child.stderrSoFar();
   }
 
-  /** Sends a signal with the kill command and waits for kill to finish. */
-  static void kill(String signal, long pid) throws IOException, InterruptedException {
-    killCommand(signal, Long.toString(pid));
+  /** Sends a signal with {@code kill -s SIG -- PID}. */
+  static void kill(String signal, long pid) {
+    Processes.signal(signal, pid);
   }
 
   /** Sends a signal to every process of a process group, as a terminal's Ctrl+C does. */
-  static void killGroup(String signal, long pgid) throws IOException, InterruptedException {
-    killCommand(signal, "-" + pgid);
-  }
-
-  private static void killCommand(String signal, String target)
-      throws IOException, InterruptedException {
-    Process k =
-        new ProcessBuilder("kill", "-s", signal, "--", target).redirectErrorStream(true).start();
-    assertThat(k.waitFor(GUARD, TimeUnit.SECONDS)).isTrue();
-    assertThat(k.exitValue()).as("kill -s " + signal + " -- " + target).isZero();
+  static void killGroup(String signal, long pgid) {
+    Processes.signalGroup(signal, pgid);
   }
 
   /** Whether a pid is a live process (a zombie counts as ended). */
   static boolean alive(long pid) {
-    Path stat = Path.of("/proc", Long.toString(pid), "stat");
-    try {
-      String s = Files.readString(stat);
-      char state = s.substring(s.lastIndexOf(')') + 1).trim().charAt(0);
-      return state != 'Z' && state != 'X';
-    } catch (IOException e) {
-      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-    }
+    return Processes.isAlive(pid);
   }
 
   /** Writes an executable script. */
@@ -186,34 +127,5 @@ final class Proc {
     Files.writeString(p, text);
     assertThat(p.toFile().setExecutable(true)).isTrue();
     return p;
-  }
-
-  private interface LineSink {
-    void accept(String line);
-  }
-
-  private Thread pump(InputStream in, LineSink sink) {
-    Thread t =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                  sink.accept(line);
-                }
-              } catch (IOException e) {
-                // the process is gone
-              } finally {
-                if (in == process.getInputStream()) {
-                  synchronized (outLines) {
-                    outEnded = true;
-                    outLines.notifyAll();
-                  }
-                }
-              }
-            });
-    t.setDaemon(true);
-    t.start();
-    return t;
   }
 }

@@ -2,6 +2,8 @@ package dev.terminus.picocli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.terminus.test.ChildProcess;
+import dev.terminus.test.ChildResult;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -18,10 +20,10 @@ class TerminusPicocliIT {
 
   @Test
   void exitNowFromAnAtCommandMethodEndsWithItsStatusAndMessageAndNoStackTrace() throws Exception {
-    ChildJvm.Result r = ChildJvm.run(Tool.class, Map.of(), "terminus", "refuse", "no");
+    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "refuse", "no").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(4);
-    assertThat(r.signaled()).as("%s", r).isFalse();
+    assertThat(r.diedBySignal()).as("%s", r).isFalse();
     assertThat(r.stdout()).as("%s", r).isEqualTo("refuse: finally" + NL);
     assertThat(r.stderr()).as("%s", r).isEqualTo("tool: refused: no" + NL);
   }
@@ -29,7 +31,7 @@ class TerminusPicocliIT {
   /** The problem: picocli wraps the exit in an ExecutionException and prints its stack trace. */
   @Test
   void withoutTheIntegrationPicocliPrintsAnExecutionExceptionBeforeTheMessage() throws Exception {
-    ChildJvm.Result r = ChildJvm.run(Tool.class, Map.of(), "plain", "refuse", "no");
+    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("plain", "refuse", "no").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(4);
     assertThat(r.stderr()).as("%s", r)
@@ -40,7 +42,7 @@ class TerminusPicocliIT {
 
   @Test
   void exitNowFromACallableEndsWithItsStatusAndMessageAndNoStackTrace() throws Exception {
-    ChildJvm.Result r = ChildJvm.run(Tool.class, Map.of(), "terminus", "call");
+    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "call").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(5);
     assertThat(r.stdout()).as("%s", r).isEqualTo("call: finally" + NL);
@@ -49,7 +51,7 @@ class TerminusPicocliIT {
 
   @Test
   void exitNowFromARunnableEndsWithItsStatusAndMessageAndNoStackTrace() throws Exception {
-    ChildJvm.Result r = ChildJvm.run(Tool.class, Map.of(), "terminus", "walk");
+    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "walk").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(6);
     assertThat(r.stdout()).as("%s", r).isEqualTo("walk: finally" + NL);
@@ -59,7 +61,7 @@ class TerminusPicocliIT {
   /** picocli reports a setter method's exception as a parameter error; the exit still wins. */
   @Test
   void exitNowFromAnOptionSetterMethodEndsWithItsStatusAndMessageAndNoUsage() throws Exception {
-    ChildJvm.Result r = ChildJvm.run(Tool.class, Map.of(), "terminus", "--level", "5", "result", "0");
+    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "--level", "5", "result", "0").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(9);
     assertThat(r.stdout()).as("%s", r).isEmpty();
@@ -68,7 +70,7 @@ class TerminusPicocliIT {
 
   @Test
   void anUnknownOptionKeepsPicocliMessageUsageAndStatus2() throws Exception {
-    ChildJvm.Result r = ChildJvm.run(Tool.class, Map.of(), "terminus", "--bogus");
+    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "--bogus").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(2);
     assertThat(r.stdout()).as("%s", r).isEmpty();
@@ -78,7 +80,7 @@ class TerminusPicocliIT {
 
   @Test
   void aBadSubcommandParameterKeepsPicocliMessageUsageAndStatus2() throws Exception {
-    ChildJvm.Result r = ChildJvm.run(Tool.class, Map.of(), "terminus", "result", "many");
+    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "result", "many").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(2);
     assertThat(r.stdout()).as("%s", r).isEmpty();
@@ -88,7 +90,7 @@ class TerminusPicocliIT {
 
   @Test
   void helpPrintsPicocliUsageAndEndsWith0() throws Exception {
-    ChildJvm.Result r = ChildJvm.run(Tool.class, Map.of(), "terminus", "--help");
+    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "--help").run();
 
     assertThat(r.status()).as("%s", r).isZero();
     assertThat(r.stdout()).as("%s", r).isEqualTo(picocliAlone("--help").out).startsWith("Usage: tool ");
@@ -97,16 +99,16 @@ class TerminusPicocliIT {
 
   @Test
   void aCallablesResultIsTheStatus() throws Exception {
-    ChildJvm.Result r = ChildJvm.run(Tool.class, Map.of(), "terminus", "result", "7");
+    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "result", "7").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(7);
-    assertThat(r.signaled()).as("%s", r).isFalse();
+    assertThat(r.diedBySignal()).as("%s", r).isFalse();
     assertThat(r.stdout() + r.stderr()).as("%s", r).isEmpty();
   }
 
   @Test
   void aCallablesResultOf0Is0() throws Exception {
-    ChildJvm.Result r = ChildJvm.run(Tool.class, Map.of(), "terminus", "result", "0");
+    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "result", "0").run();
 
     assertThat(r.status()).as("%s", r).isZero();
     assertThat(r.stdout() + r.stderr()).as("%s", r).isEmpty();
@@ -114,7 +116,7 @@ class TerminusPicocliIT {
 
   @Test
   void aStatusAbove255EndsWith1AndSaysWhy() throws Exception {
-    ChildJvm.Result r = ChildJvm.run(Tool.class, Map.of(), "terminus", "result", "300");
+    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "result", "300").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(1);
     assertThat(r.stdout()).as("%s", r).isEmpty();
@@ -124,7 +126,7 @@ class TerminusPicocliIT {
 
   @Test
   void anExitCodeGeneratorDecidesTheStatus() throws Exception {
-    ChildJvm.Result r = ChildJvm.run(Tool.class, Map.of(), "terminus", "generate", "3");
+    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "generate", "3").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(3);
     assertThat(r.stdout()).as("%s", r).isEqualTo("generate: ran" + NL);
@@ -134,7 +136,7 @@ class TerminusPicocliIT {
   /** picocli's own handling of a failure: its stack trace, then exitCodeOnExecutionException. */
   @Test
   void anExceptionKeepsPicocliStackTraceAndExitCodeOnExecutionException() throws Exception {
-    ChildJvm.Result r = ChildJvm.run(Tool.class, Map.of(), "terminus", "fail");
+    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "fail").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(70);
     assertThat(r.stdout()).as("%s", r).isEmpty();
@@ -145,7 +147,7 @@ class TerminusPicocliIT {
 
   @Test
   void anExitCodeExceptionMapperStillMapsAFailure() throws Exception {
-    ChildJvm.Result r = ChildJvm.run(Tool.class, Map.of(), "mapped", "fail");
+    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("mapped", "fail").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(74);
     assertThat(r.stderr().lines().findFirst()).as("%s", r).hasValue("java.io.IOException: disk full");
@@ -153,30 +155,30 @@ class TerminusPicocliIT {
 
   @Test
   void ctrlCDuringACommandRunsFinallyAndDiesBySigint() throws Exception {
-    ChildJvm.Result r = signalDuringWait("INT", Map.of());
+    ChildResult r = signalDuringWait("INT", Map.of());
 
     assertThat(r.status()).as("%s", r).isEqualTo(130);
-    assertThat(r.signaled()).as("%s", r).isTrue();
+    assertThat(r.diedBySignal()).as("%s", r).isTrue();
     assertThat(r.stdout()).as("%s", r).isEqualTo("wait: waiting" + NL + "wait: finally" + NL);
     assertThat(r.stderr()).as("%s", r).isEqualTo("tool: interrupted (SIGINT)" + NL);
   }
 
   @Test
   void sigtermDuringACommandRunsFinallyAndDiesBySigterm() throws Exception {
-    ChildJvm.Result r = signalDuringWait("TERM", Map.of());
+    ChildResult r = signalDuringWait("TERM", Map.of());
 
     assertThat(r.status()).as("%s", r).isEqualTo(143);
-    assertThat(r.signaled()).as("%s", r).isTrue();
+    assertThat(r.diedBySignal()).as("%s", r).isTrue();
     assertThat(r.stdout()).as("%s", r).isEqualTo("wait: waiting" + NL + "wait: finally" + NL);
     assertThat(r.stderr()).as("%s", r).isEqualTo("tool: terminated (SIGTERM)" + NL);
   }
 
   @Test
   void sigtermWithTerm0EndsWithAPlainExit0() throws Exception {
-    ChildJvm.Result r = signalDuringWait("TERM", Map.of("TERMINUS_SIGNALS", "INT,TERM=0,HUP"));
+    ChildResult r = signalDuringWait("TERM", Map.of("TERMINUS_SIGNALS", "INT,TERM=0,HUP"));
 
     assertThat(r.status()).as("%s", r).isZero();
-    assertThat(r.signaled()).as("%s", r).isFalse();
+    assertThat(r.diedBySignal()).as("%s", r).isFalse();
     assertThat(r.stdout()).as("%s", r).isEqualTo("wait: waiting" + NL + "wait: finally" + NL);
     assertThat(r.stderr()).as("%s", r).isEqualTo("tool: terminated (SIGTERM)" + NL);
   }
@@ -184,10 +186,10 @@ class TerminusPicocliIT {
   /** The problem: picocli prints the InterruptedException that Ctrl+C caused. */
   @Test
   void withoutTheIntegrationCtrlCPrintsTheInterruptedExceptionsStackTrace() throws Exception {
-    ChildJvm.Result r;
-    try (ChildJvm c = ChildJvm.start(Tool.class, List.of(), Map.of(), "plain", "wait")) {
+    ChildResult r;
+    try (ChildProcess c = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("plain", "wait").keepStdinOpen().start()) {
       c.awaitLine("wait: waiting").signal("INT");
-      r = c.finish();
+      r = c.await();
     }
 
     assertThat(r.status()).as("%s", r).isEqualTo(130);
@@ -196,11 +198,11 @@ class TerminusPicocliIT {
         .endsWith(NL + "Tool: interrupted (SIGINT)" + NL);
   }
 
-  private static ChildJvm.Result signalDuringWait(String signal, Map<String, String> env)
+  private static ChildResult signalDuringWait(String signal, Map<String, String> env)
       throws Exception {
-    try (ChildJvm c = ChildJvm.start(Tool.class, List.of(), env, "terminus", "wait")) {
+    try (ChildProcess c = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).env(env).args("terminus", "wait").keepStdinOpen().start()) {
       c.awaitLine("wait: waiting").signal(signal);
-      return c.finish();
+      return c.await();
     }
   }
 

@@ -2,6 +2,8 @@ package dev.terminus.recipes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.terminus.test.ChildProcess;
+import dev.terminus.test.ChildResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +31,7 @@ class Log4jRecipeIT {
    */
   @Test
   void withoutTheRecipeSystemExitLosesTheCleanupLines() throws Exception {
-    ChildJvm.Result r = run("log4j2-default.xml", List.of(WAIT_FOR_THE_HOOK), "system-exit", "none");
+    ChildResult r = run("log4j2-default.xml", List.of(WAIT_FOR_THE_HOOK), "system-exit", "none");
 
     assertThat(r.status()).as("%s", r).isZero();
     assertThat(r.stdout()).as("%s", r).contains("log4j stopped before cleanup: true");
@@ -42,7 +44,7 @@ class Log4jRecipeIT {
    */
   @Test
   void withoutTheRecipeTerminusOwnExitKeepsTheLines() throws Exception {
-    ChildJvm.Result r = run("log4j2-default.xml", List.of(), "own", "none");
+    ChildResult r = run("log4j2-default.xml", List.of(), "own", "none");
 
     assertThat(r.status()).as("%s", r).isZero();
     assertThat(r.stdout()).as("%s", r).contains("log4j stopped before cleanup: false");
@@ -52,7 +54,7 @@ class Log4jRecipeIT {
   /** The recipe (shutdownHook="disable" + LogManager.shutdown() in LOGGING), Terminus's exit. */
   @Test
   void recipeKeepsTheLinesOnTerminusOwnExit() throws Exception {
-    ChildJvm.Result r = run("log4j2-recipe.xml", List.of(), "own", "recipe");
+    ChildResult r = run("log4j2-recipe.xml", List.of(), "own", "recipe");
 
     assertThat(r.status()).as("%s", r).isZero();
     assertThat(r.stdout()).as("%s", r).contains("log4j stopped before cleanup: false");
@@ -62,7 +64,7 @@ class Log4jRecipeIT {
   /** The recipe (shutdownHook="disable" + LogManager.shutdown() in LOGGING), System.exit. */
   @Test
   void recipeKeepsTheLinesOnThirdPartySystemExit() throws Exception {
-    ChildJvm.Result r = run("log4j2-recipe.xml", List.of(), "system-exit", "recipe");
+    ChildResult r = run("log4j2-recipe.xml", List.of(), "system-exit", "recipe");
 
     assertThat(r.status()).as("%s", r).isZero();
     assertThat(r.stdout()).as("%s", r).contains("log4j stopped before cleanup: false");
@@ -72,7 +74,7 @@ class Log4jRecipeIT {
   /** The recipe with the hook disabled by -Dlog4j2.shutdownHookEnabled=false instead of XML. */
   @Test
   void recipeWithTheSystemPropertyKeepsTheLinesOnThirdPartySystemExit() throws Exception {
-    ChildJvm.Result r = run("log4j2-default.xml", List.of("-Dlog4j2.shutdownHookEnabled=false"),
+    ChildResult r = run("log4j2-default.xml", List.of("-Dlog4j2.shutdownHookEnabled=false"),
         "system-exit", "recipe");
 
     assertThat(r.status()).as("%s", r).isZero();
@@ -80,15 +82,34 @@ class Log4jRecipeIT {
     assertThat(lines()).as("%s", r).containsExactly(BODY, CLEANUP, LAST);
   }
 
-  private ChildJvm.Result run(String config, List<String> options, String... args) throws Exception {
+  /** The program docs/logging.md shows, with the recipe's configuration. */
+  @Test
+  void theDocumentedProgramKeepsEveryLine() throws Exception {
+    ChildResult r =
+        ChildProcess.java(Log4jRecipeProgram.class)
+            .classpath(Backends.classpath("log4j"))
+            .jvmOptions(
+                "-Dlog4j2.configurationFile=recipes/log4j2-recipe.xml",
+                "-Dterminus.recipes.logfile=" + dir.resolve("app.log"))
+            .run();
+
+    assertThat(r.status()).as("%s", r).isZero();
+    assertThat(lines()).as("%s", r).containsExactly(BODY, CLEANUP, LAST);
+  }
+
+  private ChildResult run(String config, List<String> options, String... args) throws Exception {
     List<String> jvm = new ArrayList<>(options);
     jvm.add("-Dlog4j2.configurationFile=recipes/" + config);
     jvm.add("-Dterminus.recipes.logfile=" + dir.resolve("app.log"));
-    return ChildJvm.run("log4j", Log4jScenario.class, jvm, dir, args);
+    return ChildProcess.java(Log4jScenario.class)
+        .classpath(Backends.classpath("log4j"))
+        .jvmOptions(jvm)
+        .args(args)
+        .run();
   }
 
   private String log() throws Exception {
-    return ChildJvm.read(dir.resolve("app.log"));
+    return Backends.read(dir.resolve("app.log"));
   }
 
   private List<String> lines() throws Exception {

@@ -2,6 +2,8 @@ package dev.terminus.recipes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.terminus.test.ChildProcess;
+import dev.terminus.test.ChildResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +31,7 @@ class LogbackRecipeIT {
    */
   @Test
   void withoutTheRecipeTerminusOwnExitLosesTheLines() throws Exception {
-    ChildJvm.Result r = run("logback-recipe.xml", List.of(), "own", "none");
+    ChildResult r = run("logback-recipe.xml", List.of(), "own", "none");
 
     assertThat(r.status()).as("%s", r).isZero();
     assertThat(r.stdout()).as("%s", r).contains("logback stopped before cleanup: false");
@@ -41,7 +43,7 @@ class LogbackRecipeIT {
   /** The same on a third party's System.exit. */
   @Test
   void withoutTheRecipeSystemExitLosesTheLines() throws Exception {
-    ChildJvm.Result r = run("logback-recipe.xml", List.of(), "system-exit", "none");
+    ChildResult r = run("logback-recipe.xml", List.of(), "system-exit", "none");
 
     assertThat(r.status()).as("%s", r).isZero();
     assertThat(r.stdout()).as("%s", r).contains("logback stopped before cleanup: false");
@@ -57,7 +59,7 @@ class LogbackRecipeIT {
    */
   @Test
   void logbacksOwnShutdownHookLosesTheCleanupLinesOnSystemExit() throws Exception {
-    ChildJvm.Result r = run("logback-hook.xml", List.of(WAIT_FOR_THE_HOOK), "system-exit", "none");
+    ChildResult r = run("logback-hook.xml", List.of(WAIT_FOR_THE_HOOK), "system-exit", "none");
 
     assertThat(r.status()).as("%s", r).isZero();
     assertThat(r.stdout()).as("%s", r).contains("logback stopped before cleanup: true");
@@ -67,7 +69,7 @@ class LogbackRecipeIT {
   /** The recipe (LoggerContext.stop() in LOGGING, no shutdownHook), Terminus's own exit. */
   @Test
   void recipeKeepsTheLinesOnTerminusOwnExit() throws Exception {
-    ChildJvm.Result r = run("logback-recipe.xml", List.of(), "own", "recipe");
+    ChildResult r = run("logback-recipe.xml", List.of(), "own", "recipe");
 
     assertThat(r.status()).as("%s", r).isZero();
     assertThat(r.stdout()).as("%s", r).contains("logback stopped before cleanup: false");
@@ -77,22 +79,26 @@ class LogbackRecipeIT {
   /** The recipe (LoggerContext.stop() in LOGGING, no shutdownHook), a third party's System.exit. */
   @Test
   void recipeKeepsTheLinesOnThirdPartySystemExit() throws Exception {
-    ChildJvm.Result r = run("logback-recipe.xml", List.of(), "system-exit", "recipe");
+    ChildResult r = run("logback-recipe.xml", List.of(), "system-exit", "recipe");
 
     assertThat(r.status()).as("%s", r).isZero();
     assertThat(r.stdout()).as("%s", r).contains("logback stopped before cleanup: false");
     assertThat(lines()).as("%s", r).containsExactly(BODY, CLEANUP, LAST);
   }
 
-  private ChildJvm.Result run(String config, List<String> options, String... args) throws Exception {
+  private ChildResult run(String config, List<String> options, String... args) throws Exception {
     List<String> jvm = new ArrayList<>(options);
     jvm.add("-Dlogback.configurationFile=recipes/" + config);
     jvm.add("-Dterminus.recipes.logfile=" + dir.resolve("app.log"));
-    return ChildJvm.run("logback", LogbackScenario.class, jvm, dir, args);
+    return ChildProcess.java(LogbackScenario.class)
+        .classpath(Backends.classpath("logback"))
+        .jvmOptions(jvm)
+        .args(args)
+        .run();
   }
 
   private String log() throws Exception {
-    return ChildJvm.read(dir.resolve("app.log"));
+    return Backends.read(dir.resolve("app.log"));
   }
 
   private List<String> lines() throws Exception {

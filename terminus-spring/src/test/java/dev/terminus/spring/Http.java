@@ -18,7 +18,7 @@ final class Http {
   /** The status of a request whose connection the server accepted, then closed unanswered. */
   static final int DROPPED = -2;
 
-  private static final int GUARD_MS = (int) (ChildJvm.GUARD_SECONDS * 1000);
+  private static final int GUARD_MS = (int) dev.terminus.test.ChildProcess.defaultTimeout().toMillis();
 
   private Http() {}
 

@@ -3,6 +3,8 @@ package dev.terminus.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.terminus.spring.app.WebApp;
+import dev.terminus.test.ChildProcess;
+import dev.terminus.test.ChildResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,7 +46,7 @@ class TerminusSpringIT {
         "TERMINUS_DRAIN_FIRST", "2s",
         "TERMINUS_REPORT", report.toString(),
         "TERMINUS_THREADS_REPORT_AFTER", "1ms");
-    ChildJvm.Result r;
+    ChildResult r;
     long sigterm;
     long down;
     long refused;
@@ -52,7 +54,7 @@ class TerminusSpringIT {
     long answered;
     long ended;
     Http.Answer inFlight;
-    try (ChildJvm c = start(env, "terminus")) {
+    try (ChildProcess c = start(env, "terminus")) {
       int port = awaitPort(c);
       assertThat(Http.get(port, READINESS)).isEqualTo(new Http.Answer(200, "{\"status\":\"UP\"}"));
       CompletableFuture<Http.Answer> slow = CompletableFuture.supplyAsync(() -> get(port, "/slow"));
@@ -80,16 +82,16 @@ class TerminusSpringIT {
       assertThat(slow).as("the request in flight").isNotDone();
 
       released = System.nanoTime();
-      c.send("go");
-      inFlight = slow.get(ChildJvm.GUARD_SECONDS, TimeUnit.SECONDS);
+      c.writeStdin("go" + "\n");
+      inFlight = slow.get(ChildProcess.defaultTimeout().toSeconds(), TimeUnit.SECONDS);
       answered = System.nanoTime();
-      r = c.finish();
+      r = c.await();
       ended = System.nanoTime();
     }
 
     assertThat(inFlight).isEqualTo(new Http.Answer(200, "done"));
     assertThat(r.status()).as("%s", r).isEqualTo(143);
-    assertThat(r.signaled()).as("died by SIGTERM itself: %s", r).isTrue();
+    assertThat(r.diedBySignal()).as("died by SIGTERM itself: %s", r).isTrue();
     assertThat(r.stdout()).as("%s", r).endsWith("slow: in flight" + NL);
     assertThat(r.stderr()).as("no thread warning, nothing but the signal's line: %s", r)
         .isEqualTo("WebApp: terminated (SIGTERM)" + NL);
@@ -133,16 +135,16 @@ class TerminusSpringIT {
     Map<String, String> env = Map.of(
         "TERMINUS_SIGNALS", "INT,TERM=0,HUP",
         "TERMINUS_REPORT", report.toString());
-    ChildJvm.Result r;
+    ChildResult r;
     long sigterm;
     long ended;
-    try (ChildJvm c = start(env, "terminus", "--app.hang=true", "--terminus.spring.close-timeout=1s")) {
+    try (ChildProcess c = start(env, "terminus", "--app.hang=true", "--terminus.spring.close-timeout=1s")) {
       int port = awaitPort(c);
       assertThat(Http.get(port, READINESS).status()).isEqualTo(200);
       sigterm = System.nanoTime();
       c.signal("TERM");
       c.awaitLine("hungBean: hanging");
-      r = c.finish();
+      r = c.await();
       ended = System.nanoTime();
     }
 
@@ -150,7 +152,7 @@ class TerminusSpringIT {
         + " destroy method within 1s (terminus.spring.close-timeout); the thread closing it was"
         + " interrupted at this exception's frames";
     assertThat(r.status()).as("%s", r).isZero();
-    assertThat(r.signaled()).as("%s", r).isFalse();
+    assertThat(r.diedBySignal()).as("%s", r).isFalse();
     assertThat(r.stderr()).as("%s", r).isEqualTo(
         "WebApp: terminated (SIGTERM)" + NL
             + "WebApp: cleanup task 'spring-context' failed: java.lang.IllegalStateException: " + hung + NL);
@@ -181,17 +183,17 @@ class TerminusSpringIT {
   void aHungBeanPastTheDeadlineIsNamedByTheClosingThreadInTheReport() throws Exception {
     Path report = dir.resolve("report.json");
     Map<String, String> env = Map.of("TERMINUS_DEADLINE", "2s", "TERMINUS_REPORT", report.toString());
-    ChildJvm.Result r;
-    try (ChildJvm c = start(env, "terminus", "--app.hang=true", "--terminus.spring.close-timeout=1h")) {
+    ChildResult r;
+    try (ChildProcess c = start(env, "terminus", "--app.hang=true", "--terminus.spring.close-timeout=1h")) {
       int port = awaitPort(c);
       assertThat(Http.get(port, READINESS).status()).isEqualTo(200);
       c.signal("TERM");
       c.awaitLine("hungBean: hanging");
-      r = c.finish();
+      r = c.await();
     }
 
     assertThat(r.status()).as("%s", r).isEqualTo(143);
-    assertThat(r.signaled()).as("halted with the status, not killed by the signal: %s", r).isFalse();
+    assertThat(r.diedBySignal()).as("halted with the status, not killed by the signal: %s", r).isFalse();
     assertThat(r.stderr()).as("%s", r).isEqualTo("WebApp: terminated (SIGTERM)" + NL
         + "WebApp: shutdown not finished within the deadline of 2s; halting with status 143" + NL);
     String json = Files.readString(report, StandardCharsets.UTF_8);
@@ -206,15 +208,15 @@ class TerminusSpringIT {
    */
   @Test
   void theApplicationClosingItsOwnContextEndsWith0AndAFullLog() throws Exception {
-    ChildJvm.Result r;
-    try (ChildJvm c = start(Map.of("TERMINUS_THREADS_REPORT_AFTER", "1ms"), "terminus")) {
+    ChildResult r;
+    try (ChildProcess c = start(Map.of("TERMINUS_THREADS_REPORT_AFTER", "1ms"), "terminus")) {
       int port = awaitPort(c);
       assertThat(Http.get(port, "/close")).isEqualTo(new Http.Answer(200, "closing"));
-      r = c.finish();
+      r = c.await();
     }
 
     assertThat(r.status()).as("%s", r).isZero();
-    assertThat(r.signaled()).as("%s", r).isFalse();
+    assertThat(r.diedBySignal()).as("%s", r).isFalse();
     assertThat(r.stderr()).as("%s", r).isEmpty();
     assertThat(log()).containsSubsequence("Graceful shutdown complete", "hungBean: destroyed",
         "cleanup: store closed", "logging: last line");
@@ -230,12 +232,12 @@ class TerminusSpringIT {
   @Test
   void withoutTheIntegrationSpringsShutdownHookLogsAfterLoggingStopped() throws Exception {
     Map<String, String> env = Map.of("TERMINUS_THREADS_REPORT_AFTER", "1ms");
-    ChildJvm.Result r;
-    try (ChildJvm c = start(env, "plain")) {
+    ChildResult r;
+    try (ChildProcess c = start(env, "plain")) {
       c.awaitLine("plain: run returned");
-      c.awaitErrLine(l -> l.startsWith("WebApp: main returned"), "the thread warning");
+      c.awaitStderrLine(l -> l.startsWith("WebApp: main returned"), "the thread warning");
       c.signal("TERM");
-      r = c.finish();
+      r = c.await();
     }
 
     assertThat(r.status()).as("%s", r).isEqualTo(143);
@@ -247,11 +249,11 @@ class TerminusSpringIT {
             "hungBean: destroying", "hungBean: destroyed");
   }
 
-  private ChildJvm start(Map<String, String> env, String... args) throws IOException {
-    return ChildJvm.start(WebApp.class, List.of("-Dwebapp.logfile=" + dir.resolve("app.log")), env, args);
+  private ChildProcess start(Map<String, String> env, String... args) throws IOException {
+    return ChildProcess.java(WebApp.class).classpath(ChildClasspath.get()).jvmOptions(List.of("-Dwebapp.logfile=" + dir.resolve("app.log"))).env(env).args(args).keepStdinOpen().start();
   }
 
-  private static int awaitPort(ChildJvm c) {
+  private static int awaitPort(ChildProcess c) {
     return Integer.parseInt(c.awaitLine(l -> l.startsWith("ready "), "'ready <port>'").substring(6));
   }
 
@@ -265,7 +267,7 @@ class TerminusSpringIT {
 
   /** Asks for {@code path} on new connections until the answer is not {@code status}. */
   private static Http.Answer awaitStatusOtherThan(int port, String path, int status) throws IOException {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(ChildJvm.GUARD_SECONDS);
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(ChildProcess.defaultTimeout().toSeconds());
     while (System.nanoTime() - until < 0) {
       Http.Answer a = Http.get(port, path);
       if (a.status() != status) {
@@ -273,7 +275,7 @@ class TerminusSpringIT {
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
     }
-    throw new AssertionError(path + " still answered " + status + " after " + ChildJvm.GUARD_SECONDS + " s");
+    throw new AssertionError(path + " still answered " + status + " after " + ChildProcess.defaultTimeout().toSeconds() + " s");
   }
 
   private List<String> log() throws IOException {

@@ -1,7 +1,9 @@
 package dev.terminus.examples.ledger;
 
+import static dev.terminus.examples.ledger.LedgerJar.ledgerJar;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.terminus.test.ChildResult;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,10 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 class LedgerBadInputIT {
   @TempDir Path dir;
 
-  private static void assertFails(LedgerChild.Result r, int status, String line) {
+  private static void assertFails(ChildResult r, int status, String line) {
     assertThat(r.status()).as("%s", r).isEqualTo(status);
     assertThat(r.stderrLines()).as("%s", r).containsExactly(line);
-    assertThat(r.stdout()).as("%s", r).isEmpty();
+    assertThat(r.stdoutLines()).as("%s", r).isEmpty();
   }
 
   private static byte[] randomBytes() {
@@ -57,9 +59,9 @@ class LedgerBadInputIT {
   void initIntoARegularFileIs73AndTheFileIsUnchanged() throws Exception {
     Path file = Files.writeString(dir.resolve("notes.txt"), "keep me\n");
 
-    assertFails(LedgerChild.run("init", file.toString()), 73, "ledger: " + file + " is not a directory");
+    assertFails(ledgerJar("init", file.toString()).run(), 73, "ledger: " + file + " is not a directory");
     assertFails(
-        LedgerChild.run("init", file.resolve("sub").toString()),
+        ledgerJar("init", file.resolve("sub").toString()).run(),
         73,
         "ledger: cannot create directory " + file.resolve("sub") + ": Not a directory");
     assertThat(Files.readString(file)).isEqualTo("keep me\n");
@@ -73,17 +75,17 @@ class LedgerBadInputIT {
     Files.write(foreign, bytes);
 
     assertFails(
-        LedgerChild.run("init", foreign.getParent().toString()),
+        ledgerJar("init", foreign.getParent().toString()).run(),
         73,
         "ledger: " + foreign + " already exists; not overwriting it");
     assertThat(Files.readAllBytes(foreign)).isEqualTo(bytes);
     assertThat(entries(foreign.getParent())).as("no temporary file left behind").isEqualTo(1);
 
     Path ledger = dir.resolve("b");
-    assertThat(LedgerChild.run("init", ledger.toString()).status()).isZero();
+    assertThat(ledgerJar("init", ledger.toString()).run().status()).isZero();
     byte[] before = Files.readAllBytes(LedgerStore.file(ledger));
     assertFails(
-        LedgerChild.run("init", ledger.toString(), "--balance", "5"),
+        ledgerJar("init", ledger.toString(), "--balance", "5").run(),
         73,
         "ledger: " + LedgerStore.file(ledger) + " already exists; not overwriting it");
     assertThat(Files.readAllBytes(LedgerStore.file(ledger))).isEqualTo(before);
@@ -97,7 +99,7 @@ class LedgerBadInputIT {
 
     for (String command : new String[] {"run", "check"}) {
       assertFails(
-          LedgerChild.run(command, file.getParent().toString()),
+          ledgerJar(command, file.getParent().toString()).run(),
           65,
           "ledger: " + file + " is not a ledger (not an SQLite database)");
     }
@@ -112,7 +114,7 @@ class LedgerBadInputIT {
 
     for (String command : new String[] {"run", "check"}) {
       assertFails(
-          LedgerChild.run(command, file.getParent().toString()),
+          ledgerJar(command, file.getParent().toString()).run(),
           65,
           "ledger: " + file + " is not a ledger (an SQLite database without the ledger tables)");
     }
@@ -123,13 +125,13 @@ class LedgerBadInputIT {
   @Test
   void aTruncatedLedgerIsDamaged65() throws Exception {
     Path ledger = dir.resolve("t");
-    assertThat(LedgerChild.run("init", ledger.toString(), "--accounts", "2000").status()).isZero();
+    assertThat(ledgerJar("init", ledger.toString(), "--accounts", "2000").run().status()).isZero();
     Path file = LedgerStore.file(ledger);
     byte[] whole = Files.readAllBytes(file);
     byte[] half = java.util.Arrays.copyOf(whole, whole.length / 2);
     Files.write(file, half);
 
-    LedgerChild.Result r = LedgerChild.run("check", ledger.toString());
+    ChildResult r = ledgerJar("check", ledger.toString()).run();
     assertThat(r.status()).as("%s", r).isEqualTo(65);
     assertThat(r.stderrLines()).as("%s", r).singleElement().asString().startsWith("ledger: " + file + " is damaged: ");
     assertThat(Files.readAllBytes(file)).isEqualTo(half);
@@ -138,8 +140,8 @@ class LedgerBadInputIT {
   @Test
   void aLedgerDamagedInsideIs65ForCheckAndRunAndRunWritesNothing() throws Exception {
     Path ledger = dir.resolve("d");
-    assertThat(LedgerChild.run("init", ledger.toString()).status()).isZero();
-    LedgerChild.Result made = LedgerChild.run("run", ledger.toString(), "--transfers", "2000", "--seed", "1");
+    assertThat(ledgerJar("init", ledger.toString()).run().status()).isZero();
+    ChildResult made = ledgerJar("run", ledger.toString(), "--transfers", "2000", "--seed", "1").run();
     assertThat(made.status()).as("%s", made).isZero();
     Path file = LedgerStore.file(ledger);
     assertThat(Files.size(file)).as("a ~49 KB ledger").isGreaterThan(45_016);
@@ -155,11 +157,11 @@ class LedgerBadInputIT {
     for (String[] args : new String[][] {
       {"check", ledger.toString()}, {"run", ledger.toString(), "--transfers", "100", "--seed", "1"}
     }) {
-      LedgerChild.Result r = LedgerChild.run(args);
+      ChildResult r = ledgerJar(args).run();
       assertThat(r.status()).as("%s: %s", args[0], r).isEqualTo(65);
       assertThat(r.stderrLines()).as("%s: %s", args[0], r).singleElement().asString()
           .startsWith("ledger: " + file + " is damaged: ");
-      assertThat(r.stdout()).as("%s: %s", args[0], r).isEmpty(); // run: no transfer began
+      assertThat(r.stdoutLines()).as("%s: %s", args[0], r).isEmpty(); // run: no transfer began
     }
     assertThat(Files.readAllBytes(file)).isEqualTo(damaged);
   }
@@ -169,11 +171,11 @@ class LedgerBadInputIT {
     Path empty = Files.createDirectories(dir.resolve("empty"));
     for (String command : new String[] {"run", "check"}) {
       assertFails(
-          LedgerChild.run(command, empty.toString()),
+          ledgerJar(command, empty.toString()).run(),
           66,
           "ledger: no ledger in " + empty + " (create one with: ledger init " + empty + ")");
       assertFails(
-          LedgerChild.run(command, dir.resolve("nowhere").toString()),
+          ledgerJar(command, dir.resolve("nowhere").toString()).run(),
           66,
           "ledger: no such directory: " + dir.resolve("nowhere"));
     }
@@ -184,13 +186,13 @@ class LedgerBadInputIT {
   @Test
   void anUnreadableDatabaseIs74AndStaysUnchanged() throws Exception {
     Path ledger = dir.resolve("io");
-    assertThat(LedgerChild.run("init", ledger.toString()).status()).isZero();
+    assertThat(ledgerJar("init", ledger.toString()).run().status()).isZero();
     byte[] bytes = Files.readAllBytes(LedgerStore.file(ledger));
     // A directory where SQLite must put its write-ahead log: the database cannot be opened (even
     // as root, unlike a permission bit).
     Files.createDirectory(ledger.resolve("ledger.db-wal"));
 
-    LedgerChild.Result r = LedgerChild.run("run", ledger.toString(), "--transfers", "5");
+    ChildResult r = ledgerJar("run", ledger.toString(), "--transfers", "5").run();
     assertThat(r.status()).as("%s", r).isEqualTo(74);
     assertThat(r.stderrLines()).as("%s", r).singleElement().asString()
         .startsWith("ledger: cannot read " + LedgerStore.file(ledger) + ": ");
@@ -200,19 +202,19 @@ class LedgerBadInputIT {
   @Test
   void usageErrorsAre64() {
     String all = Ledger.USAGE_INIT + " | " + Ledger.USAGE_RUN + " | " + Ledger.USAGE_CHECK;
-    assertFails(LedgerChild.run(), 64, "ledger: missing command; usage: " + all);
-    assertFails(LedgerChild.run("frob", "x"), 64, "ledger: unknown command 'frob'; usage: " + all);
-    assertFails(LedgerChild.run("run"), 64, "ledger: missing directory; usage: " + Ledger.USAGE_RUN);
+    assertFails(ledgerJar().run(), 64, "ledger: missing command; usage: " + all);
+    assertFails(ledgerJar("frob", "x").run(), 64, "ledger: unknown command 'frob'; usage: " + all);
+    assertFails(ledgerJar("run").run(), 64, "ledger: missing directory; usage: " + Ledger.USAGE_RUN);
     assertFails(
-        LedgerChild.run("run", dir.toString(), "--transfers", "many"),
+        ledgerJar("run", dir.toString(), "--transfers", "many").run(),
         64,
         "ledger: --transfers wants a number, not 'many'; usage: " + Ledger.USAGE_RUN);
     assertFails(
-        LedgerChild.run("check", dir.toString(), "--unsafe"),
+        ledgerJar("check", dir.toString(), "--unsafe").run(),
         64,
         "ledger: unknown option '--unsafe'; usage: " + Ledger.USAGE_CHECK);
     assertFails(
-        LedgerChild.run("init", dir.resolve("x").toString(), "--accounts", "1"),
+        ledgerJar("init", dir.resolve("x").toString(), "--accounts", "1").run(),
         64,
         "ledger: --accounts must be between 2 and 1000000, not 1; usage: " + Ledger.USAGE_INIT);
     assertThat(dir.resolve("x")).doesNotExist();

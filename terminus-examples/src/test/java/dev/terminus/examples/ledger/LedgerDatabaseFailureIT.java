@@ -1,8 +1,11 @@
 package dev.terminus.examples.ledger;
 
+import static dev.terminus.examples.ledger.LedgerJar.ledgerJar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.terminus.test.ChildProcess;
+import dev.terminus.test.ChildResult;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,13 +31,13 @@ class LedgerDatabaseFailureIT {
 
   @TempDir Path dir;
 
-  private static void assertStoppedAtTheFirstJob(LedgerChild.Result r, Path file, String cause, long transfers) {
+  private static void assertStoppedAtTheFirstJob(ChildResult r, Path file, String cause, long transfers) {
     assertThat(r.status()).as("%s", r).isEqualTo(74);
     assertThat(r.stderrLines()).as("%s", r).singleElement().asString()
         .startsWith("ledger: cannot write " + file + ": " + cause);
-    assertThat(r.stdout().stream().filter(l -> l.startsWith("job failed: "))).as("%s", r).hasSize(1);
-    assertThat(r.stdout()).as("%s", r).noneMatch(l -> l.startsWith("begin #") || l.startsWith("done: "));
-    assertThat(r.stdout()).as("%s", r)
+    assertThat(r.stdoutLines().stream().filter(l -> l.startsWith("job failed: "))).as("%s", r).hasSize(1);
+    assertThat(r.stdoutLines()).as("%s", r).noneMatch(l -> l.startsWith("begin #") || l.startsWith("done: "));
+    assertThat(r.stdoutLines()).as("%s", r)
         .endsWith("stopped: 1 of " + transfers + " job(s) run, 0 succeeded, 1 failed; "
             + (transfers - 1) + " not started");
   }
@@ -49,10 +52,10 @@ class LedgerDatabaseFailureIT {
   }
 
   private static Path ledger(Path d, long transfers) {
-    LedgerChild.Result init = LedgerChild.run("init", d.toString(), "--accounts", "" + ACCOUNTS, "--balance", "" + BALANCE);
+    ChildResult init = ledgerJar("init", d.toString(), "--accounts", "" + ACCOUNTS, "--balance", "" + BALANCE).run();
     assertThat(init.status()).as("%s", init).isZero();
     if (transfers > 0) {
-      LedgerChild.Result run = LedgerChild.run("run", d.toString(), "--transfers", "" + transfers, "--seed", "1");
+      ChildResult run = ledgerJar("run", d.toString(), "--transfers", "" + transfers, "--seed", "1").run();
       assertThat(run.status()).as("%s", run).isZero();
     }
     return LedgerStore.file(d);
@@ -95,8 +98,8 @@ class LedgerDatabaseFailureIT {
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
     byte[] before = Files.readAllBytes(file);
 
-    LedgerChild.Result r =
-        LedgerChild.runUnder(launcher, "run", ledger.toString(), "--transfers", "1000", "--seed", "2");
+    ChildResult r =
+        ledgerJar("run", ledger.toString(), "--transfers", "1000", "--seed", "2").launcher(launcher).run();
 
     assertStoppedAtTheFirstJob(r, file, "[SQLITE_READONLY]", 1000);
     assertThat(Files.readAllBytes(file)).isEqualTo(before);
@@ -108,7 +111,7 @@ class LedgerDatabaseFailureIT {
     Path file = ledger(dir, 0);
     SQLiteConfig config = new SQLiteConfig();
     config.setTransactionMode(SQLiteConfig.TransactionMode.EXCLUSIVE);
-    LedgerChild.Result r;
+    ChildResult r;
     long millis;
     // This JVM holds the database's write lock while the ledger runs, as `BEGIN EXCLUSIVE` would.
     try (Connection holder = config.createConnection("jdbc:sqlite:" + file)) {
@@ -117,7 +120,7 @@ class LedgerDatabaseFailureIT {
         s.executeUpdate("UPDATE ledger_meta SET value = value WHERE key = 'format'");
       }
       long started = System.nanoTime();
-      r = LedgerChild.run("run", dir.toString(), "--transfers", "5", "--seed", "1");
+      r = ledgerJar("run", dir.toString(), "--transfers", "5", "--seed", "1").run();
       millis = (System.nanoTime() - started) / 1_000_000;
       holder.rollback();
     }
@@ -132,22 +135,22 @@ class LedgerDatabaseFailureIT {
   void twoRunsOnOneLedgerWaitForEachOtherAndBothFinish() throws Exception {
     Path file = ledger(dir, 0);
 
-    LedgerChild a = LedgerChild.start("run", dir.toString(), "--transfers", "300", "--seed", "1");
-    LedgerChild b = LedgerChild.start("run", dir.toString(), "--transfers", "300", "--seed", "2");
-    LedgerChild.Result ra;
-    LedgerChild.Result rb;
+    ChildProcess a = ledgerJar("run", dir.toString(), "--transfers", "300", "--seed", "1").start();
+    ChildProcess b = ledgerJar("run", dir.toString(), "--transfers", "300", "--seed", "2").start();
+    ChildResult ra;
+    ChildResult rb;
     try {
       ra = a.await();
       rb = b.await();
     } finally {
-      a.kill(); // no-ops once they have ended
-      b.kill();
+      a.close(); // kills them if they still run
+      b.close();
     }
 
-    for (LedgerChild.Result r : List.of(ra, rb)) {
+    for (ChildResult r : List.of(ra, rb)) {
       assertThat(r.status()).as("%s", r).isZero();
       assertThat(r.stderr()).as("%s", r).isEmpty();
-      assertThat(r.stdout()).as("%s", r).noneMatch(l -> l.startsWith("job failed: "));
+      assertThat(r.stdoutLines()).as("%s", r).noneMatch(l -> l.startsWith("job failed: "));
     }
     LedgerDb db = LedgerDb.read(file, BALANCE);
     assertThat(db.integrity()).isEqualTo("ok");

@@ -1,7 +1,9 @@
 package dev.terminus.examples.ledger;
 
+import static dev.terminus.examples.ledger.LedgerJar.ledgerJar;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.terminus.test.ChildResult;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -26,8 +28,8 @@ class LedgerDoubleSpendIT {
   @TempDir Path dir;
 
   private Path ledger() {
-    LedgerChild.Result init =
-        LedgerChild.run("init", dir.toString(), "--accounts", "" + ACCOUNTS, "--balance", "" + BALANCE);
+    ChildResult init =
+        ledgerJar("init", dir.toString(), "--accounts", "" + ACCOUNTS, "--balance", "" + BALANCE).run();
     assertThat(init.status()).as("%s", init).isZero();
     return LedgerStore.file(dir);
   }
@@ -36,14 +38,14 @@ class LedgerDoubleSpendIT {
   void unsafeTheSwallowedExitLetsTheHalfDoneTransferCommit() throws Exception {
     Path file = ledger();
 
-    LedgerChild.Result r =
-        LedgerChild.run("run", dir.toString(), "--transfers", "20", "--double-spend-at", "10", "--unsafe", "--seed", "1");
+    ChildResult r =
+        ledgerJar("run", dir.toString(), "--transfers", "20", "--double-spend-at", "10", "--unsafe", "--seed", "1").run();
 
     // Terminus still ends the process with the requested status: the request is sticky.
     assertThat(r.status()).as("%s", r).isEqualTo(3);
     assertThat(r.stderrLines()).as("%s", r).containsExactly(DETECTED);
     // The framework swallowed the exit ...
-    assertThat(r.stdout()).as("%s", r).contains("job failed: dev.terminus.ExitException: " + DETECTED);
+    assertThat(r.stdoutLines()).as("%s", r).contains("job failed: dev.terminus.ExitException: " + DETECTED);
     // ... and committed what the transfer had done: the debit without the credit.
     LedgerDb db = LedgerDb.read(file, BALANCE);
     assertThat(db.integrity()).isEqualTo("ok"); // SQLite is fine; the ledger is not
@@ -54,35 +56,35 @@ class LedgerDoubleSpendIT {
     assertThat(db.transferIds()).containsAll(range(11, 20));
     assertThat(db.begun()).isEqualTo(20);
     // ledger check says so, with a non-zero status.
-    LedgerChild.Result check = LedgerChild.run("check", dir.toString());
+    ChildResult check = ledgerJar("check", dir.toString()).run();
     assertThat(check.status()).as("%s", check).isEqualTo(1);
-    assertThat(check.stdout()).contains("consistent: no", "total: " + db.total() + " (initial " + TOTAL + ")");
+    assertThat(check.stdoutLines()).contains("consistent: no", "total: " + db.total() + " (initial " + TOTAL + ")");
   }
 
   @Test
   void safeNoTransferCommitsAfterTheRequestAndTheProcessExits3() throws Exception {
     Path file = ledger();
 
-    LedgerChild.Result r =
-        LedgerChild.run("run", dir.toString(), "--transfers", "20", "--double-spend-at", "10", "--seed", "1");
+    ChildResult r =
+        ledgerJar("run", dir.toString(), "--transfers", "20", "--double-spend-at", "10", "--seed", "1").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(3);
     // One line on stderr: the request's message; no report of a deadline that ran out.
     assertThat(r.stderrLines()).as("%s", r).containsExactly(DETECTED);
     // The same framework swallowed the same exit ...
-    assertThat(r.stdout()).as("%s", r).contains("job failed: dev.terminus.ExitException: " + DETECTED);
+    assertThat(r.stdoutLines()).as("%s", r).contains("job failed: dev.terminus.ExitException: " + DETECTED);
     // ... but transfer #10 was rolled back before the exception left the critical section, and the
     // loop's checkpoint ended the run: nothing began after it.
-    assertThat(r.stdout()).contains("rollback #10").doesNotContain("commit #10");
-    assertThat(ids(r.stdout(), "begin")).isEqualTo(range(1, 10));
-    assertThat(ids(r.stdout(), "commit")).isEqualTo(range(1, 9));
+    assertThat(r.stdoutLines()).contains("rollback #10").doesNotContain("commit #10");
+    assertThat(ids(r.stdoutLines(), "begin")).isEqualTo(range(1, 10));
+    assertThat(ids(r.stdoutLines(), "commit")).isEqualTo(range(1, 9));
     LedgerDb db = LedgerDb.read(file, BALANCE);
     assertThat(db.integrity()).isEqualTo("ok");
     assertThat(db.transferIds()).isEqualTo(range(1, 9));
     assertThat(db.total()).isEqualTo(TOTAL);
     assertThat(db.halfApplied()).isZero();
     assertThat(db.begun()).isEqualTo(10);
-    assertThat(LedgerChild.run("check", dir.toString()).status()).isZero();
+    assertThat(ledgerJar("check", dir.toString()).run().status()).isZero();
   }
 
   @Test
@@ -90,17 +92,16 @@ class LedgerDoubleSpendIT {
     Path file = ledger();
 
     // No checkpoint in the loop: the framework hands out all 20 jobs and swallows every refusal.
-    LedgerChild.Result r =
-        LedgerChild.run(
-            "run", dir.toString(), "--transfers", "20", "--double-spend-at", "10", "--no-checkpoint", "--seed", "1");
+    ChildResult r =
+        ledgerJar("run", dir.toString(), "--transfers", "20", "--double-spend-at", "10", "--no-checkpoint", "--seed", "1").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(3);
     assertThat(r.stderrLines()).as("%s", r).containsExactly(DETECTED);
     // Job 10 failed mid-transfer; jobs 11..20 were refused at Terminus.critical, before beginning.
-    assertThat(r.stdout().stream().filter(l -> l.equals("job failed: dev.terminus.ExitException: " + DETECTED)))
+    assertThat(r.stdoutLines().stream().filter(l -> l.equals("job failed: dev.terminus.ExitException: " + DETECTED)))
         .as("%s", r)
         .hasSize(11);
-    assertThat(ids(r.stdout(), "begin")).isEqualTo(range(1, 10));
+    assertThat(ids(r.stdoutLines(), "begin")).isEqualTo(range(1, 10));
     LedgerDb db = LedgerDb.read(file, BALANCE);
     assertThat(db.transferIds()).isEqualTo(range(1, 9));
     assertThat(db.total()).isEqualTo(TOTAL);

@@ -1,8 +1,11 @@
 package dev.terminus.examples.ledger;
 
+import static dev.terminus.examples.ledger.LedgerJar.ledgerJar;
 import static dev.terminus.examples.ledger.LedgerDoubleSpendIT.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.terminus.test.ChildProcess;
+import dev.terminus.test.ChildResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +90,7 @@ class LedgerSoakIT {
       }
       List<String> violations = new ArrayList<>();
       for (Future<String> f : results) {
-        String v = f.get(LedgerChild.GUARD_SECONDS * 2, TimeUnit.SECONDS);
+        String v = f.get(ChildProcess.defaultTimeout().toSeconds() * 2, TimeUnit.SECONDS);
         if (v != null) {
           violations.add(v);
         }
@@ -109,14 +112,16 @@ class LedgerSoakIT {
       Random random = new Random(runSeed);
       Path dir = temp.resolve("run-" + run);
       LedgerStore.create(dir, ACCOUNTS, BALANCE);
-      LedgerChild child =
-          LedgerChild.start(
-              "run", dir.toString(), "--transfers", "forever", "--seed", Long.toString(runSeed));
-      String first = child.awaitLine(l -> l.startsWith("begin #"));
-      assertThat(first).as("the ledger began no transfer").isNotNull();
-      LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(random.nextInt(MAX_DELAY_MICROS)));
-      child.signal(signal.name());
-      LedgerChild.Result r = child.await();
+      ChildResult r;
+      try (ChildProcess child =
+          ledgerJar("run", dir.toString(), "--transfers", "forever", "--seed", Long.toString(runSeed))
+              .start()) {
+        String first = child.awaitLineOrEnd(l -> l.startsWith("begin #")).orElse(null);
+        assertThat(first).as("the ledger began no transfer").isNotNull();
+        LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(random.nextInt(MAX_DELAY_MICROS)));
+        child.signal(signal.name());
+        r = child.await();
+      }
 
       List<String> problems = new ArrayList<>();
       if (r.status() != signal.status) {
@@ -135,9 +140,9 @@ class LedgerSoakIT {
       if (db.balances().size() != ACCOUNTS) {
         problems.add(db.balances().size() + " accounts, expected " + ACCOUNTS);
       }
-      Set<Long> begun = ids(r.stdout(), "begin");
-      Set<Long> committed = ids(r.stdout(), "commit");
-      Set<Long> rolledBack = ids(r.stdout(), "rollback");
+      Set<Long> begun = ids(r.stdoutLines(), "begin");
+      Set<Long> committed = ids(r.stdoutLines(), "commit");
+      Set<Long> rolledBack = ids(r.stdoutLines(), "rollback");
       Set<Long> finished = new HashSet<>(committed);
       finished.addAll(rolledBack);
       if (!begun.containsAll(db.transferIds())) {

@@ -1,0 +1,12 @@
+package dev.terminus.picocli;
+
+import picocli.CommandLine;
+
+/** The README's picocli sample, compiled; {@link Tool}'s own main runs the same call. */
+public final class ToolMain {
+  private ToolMain() {}
+
+  public static void main(String[] args) {
+    TerminusPicocli.run(args, new CommandLine(new Tool()));   // Tool: an @Command
+  }
+}
