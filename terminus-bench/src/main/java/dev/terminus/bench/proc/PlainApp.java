@@ -1,15 +1,36 @@
 package dev.terminus.bench.proc;
 
-/** The baseline: plain {@code main} with JDK shutdown hooks (which the JDK runs concurrently). */
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The baseline: plain {@code main} with JDK shutdown hooks (which the JDK runs concurrently).
+ *
+ * <p>{@code register} keeps 100,000 named tasks in a list that one JDK hook runs, last registered
+ * first: the floor for a list of tasks (100,000 JDK hooks would start 100,000 threads at exit, about
+ * 12 s). {@code probe} is {@code exit} with {@code System.nanoTime()} taken at the start and the
+ * end of {@code main}, written on stderr.
+ */
 public final class PlainApp {
   private PlainApp() {}
 
   public static void main(String[] args) throws InterruptedException {
+    long tMain = System.nanoTime();
     String scenario = Work.scenario(args);
     switch (scenario) {
       case "exit":
+      case "startpath":
         Work.small();
         hooks(Work.EXIT_TASKS, false);
+        return;
+      case "probe":
+        Work.small();
+        hooks(Work.EXIT_TASKS, false);
+        long tEnd = System.nanoTime();
+        Work.report("probe", "main", tMain, "bodyEnd", tEnd);
+        return;
+      case "register":
+        register();
         return;
       case "slow":
         hooks(Work.SLOW_TASKS, true);
@@ -29,5 +50,34 @@ public final class PlainApp {
       Runtime.getRuntime()
           .addShutdownHook(new Thread(slow ? Work::slowTask : Work::trivialTask, "task" + i));
     }
+  }
+
+  private static void register() {
+    List<String> names = new ArrayList<>();
+    List<Runnable> tasks = new ArrayList<>();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  for (int i = tasks.size() - 1; i >= 0; i--) {
+                    try {
+                      tasks.get(i).run();
+                    } catch (RuntimeException e) {
+                      System.err.println(names.get(i) + ": " + e);
+                    }
+                  }
+                },
+                "tasks"));
+    long t0 = System.nanoTime();
+    long mark = 0;
+    for (int i = 0; i < Work.REGISTER_TASKS; i++) {
+      if (i == Work.REGISTER_MARK) {
+        mark = System.nanoTime();
+      }
+      names.add("task" + i);
+      tasks.add(Work::trivialTask);
+    }
+    long t1 = System.nanoTime();
+    Work.report("register", Work.REGISTER_MARK, mark - t0, Work.REGISTER_TASKS, t1 - t0);
   }
 }

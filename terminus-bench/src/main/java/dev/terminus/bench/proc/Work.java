@@ -15,6 +15,10 @@ final class Work {
 
   /** Tasks in {@code signal many}. */
   static final int MANY_TASKS = 1000;
+  /** Tasks registered in {@code register}. */
+  static final int REGISTER_TASKS = 100_000;
+  /** {@code register} also reports the time taken by this many first registrations. */
+  static final int REGISTER_MARK = 10_000;
 
   /** Trivial tasks touch this, so they are not empty. */
   static final AtomicLong SINK = new AtomicLong();
@@ -54,10 +58,36 @@ final class Work {
     Thread.sleep(Long.MAX_VALUE);
   }
 
-  /** Returns the scenario, from {@code exit} or {@code signal none|slow|many}. */
+  /**
+   * Writes one line for the harness on stderr: a word, then numbers, each preceded by its name.
+   * Built with a StringBuilder: a string concatenation of a new shape would bootstrap an
+   * invokedynamic call site (milliseconds in a cold JVM) and be counted in the step it ends.
+   */
+  static void report(String word, Object... namesAndValues) {
+    StringBuilder b = new StringBuilder(word);
+    for (Object o : namesAndValues) {
+      b.append(' ').append(o);
+    }
+    System.err.println(b);
+    System.err.flush();
+  }
+
+  /**
+   * Returns the scenario: {@code exit}, {@code probe} (exit, with timestamps), {@code register},
+   * {@code startpath} (exit, with marker classes around the start path) or {@code signal
+   * none|slow|many}.
+   */
   static String scenario(String[] args) {
-    if (args.length == 1 && args[0].equals("exit")) {
-      return "exit";
+    if (args.length == 1) {
+      switch (args[0]) {
+        case "exit":
+        case "probe":
+        case "register":
+        case "startpath":
+          return args[0];
+        default:
+          break;
+      }
     }
     if (args.length == 2 && args[0].equals("signal")) {
       switch (args[1]) {
@@ -69,6 +99,7 @@ final class Work {
           break;
       }
     }
-    throw new IllegalArgumentException("usage: exit | signal none|slow|many");
+    throw new IllegalArgumentException(
+        "usage: exit | probe | register | startpath | signal none|slow|many");
   }
 }
