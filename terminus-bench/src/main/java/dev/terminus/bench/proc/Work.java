@@ -15,8 +15,10 @@ final class Work {
 
   /** Tasks in {@code signal many}. */
   static final int MANY_TASKS = 1000;
+
   /** Tasks registered in {@code register}. */
   static final int REGISTER_TASKS = 100_000;
+
   /** {@code register} also reports the time taken by this many first registrations. */
   static final int REGISTER_MARK = 10_000;
 
