@@ -78,10 +78,24 @@ public class WebApp {
     Terminus.shutdown().add(Phase.LOGGING, "last-words", () -> LOG.info("logging: last line"));
   }
 
+  private volatile int port;
+
   @EventListener
   void serving(WebServerInitializedEvent event) {
     if (event.getApplicationContext().getServerNamespace() == null) {
-      System.out.println("ready " + event.getWebServer().getPort());
+      port = event.getWebServer().getPort();
+    }
+  }
+
+  /** Says "ready PORT" once readiness is UP, not merely when the server listens. */
+  @EventListener
+  void accepting(
+      org.springframework.boot.availability.AvailabilityChangeEvent<
+              org.springframework.boot.availability.ReadinessState>
+          event) {
+    if (event.getState()
+        == org.springframework.boot.availability.ReadinessState.ACCEPTING_TRAFFIC) {
+      System.out.println("ready " + port);
     }
   }
 
