@@ -57,12 +57,17 @@ final class Durations {
     }
     if (tooLong || d != null && d.compareTo(MAX) > 0) {
       throw new IllegalArgumentException(
-          "'" + text + "' is longer than the maximum, " + Long.MAX_VALUE
+          "'"
+              + text
+              + "' is longer than the maximum, "
+              + Long.MAX_VALUE
               + " nanoseconds (about 292 years)");
     }
     if (d == null || d.isZero() || d.isNegative()) {
       throw new IllegalArgumentException(
-          "'" + text + "' is not a positive duration (write it as 500ms, 10s, 2m, 1h or 10 for seconds)");
+          "'"
+              + text
+              + "' is not a positive duration (write it as 500ms, 10s, 2m, 1h or 10 for seconds)");
     }
     return d;
   }

@@ -24,7 +24,8 @@ final class Events {
 
   /**
    * JFR sets {@code jdk.jfr.repository} once a recording has started (by a flag, {@code jcmd} or an
-   * agent); reading it costs nothing, where asking {@code FlightRecorder} would start JFR's classes.
+   * agent); reading it costs nothing, where asking {@code FlightRecorder} would start JFR's
+   * classes.
    */
   private static boolean recording() {
     return JFR && System.getProperty("jdk.jfr.repository") != null;

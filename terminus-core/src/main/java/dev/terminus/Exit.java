@@ -6,18 +6,18 @@ import java.util.Objects;
  * The ways to end a program: {@link #now(int)} exits gracefully, {@link #halt(int)} at once.
  *
  * <p>{@code now} is Python's {@code sys.exit}: it throws an {@link ExitException}, so {@code
- * finally} blocks and try-with-resources run while it unwinds, an outer {@code catch
- * (ExitException e)} may intercept it, and {@link Terminus#run(String[], MainBody)} turns it into
- * the process's exit status after running the cleanup tasks. The request is sticky: once made it
- * stays pending until the process exits or it is {@linkplain ExitException#withdraw() withdrawn},
- * so {@link #checkpoint()} throws it again and a catch-all handler cannot silently cancel it.
+ * finally} blocks and try-with-resources run while it unwinds, an outer {@code catch (ExitException
+ * e)} may intercept it, and {@link Terminus#run(String[], MainBody)} turns it into the process's
+ * exit status after running the cleanup tasks. The request is sticky: once made it stays pending
+ * until the process exits or it is {@linkplain ExitException#withdraw() withdrawn}, so {@link
+ * #checkpoint()} throws it again and a catch-all handler cannot silently cancel it.
  *
  * <p>{@code halt} is Python's {@code os._exit}: no {@code finally} block, no cleanup task, no
  * shutdown hook, and no flush of {@code System.out}; use it when running anything more would do
  * harm.
  *
- * <p>An exit requested from any thread ends the whole process: when the request does not come
- * from the main thread of {@link Terminus#run}, that thread is interrupted so it unwinds too. The
+ * <p>An exit requested from any thread ends the whole process: when the request does not come from
+ * the main thread of {@link Terminus#run}, that thread is interrupted so it unwinds too. The
  * interrupt waits until the main thread has left its last {@linkplain Critical critical section},
  * and, for a request made by another thread, until that thread has had the chance to {@linkplain
  * ExitException#withdraw() withdraw} it: until its exception leaves the thread, a signal arrives,
@@ -27,8 +27,8 @@ import java.util.Objects;
  * if (args.length == 0) throw Exit.now(2, "usage: tool FILE");
  * }</pre>
  *
- * <p>Safe for concurrent use: when many threads request an exit at once, the first request
- * decides the status and the process exits exactly once.
+ * <p>Safe for concurrent use: when many threads request an exit at once, the first request decides
+ * the status and the process exits exactly once.
  */
 public final class Exit {
   /**
@@ -68,8 +68,8 @@ public final class Exit {
    * @param status the exit status, in {@code [0, 255]}
    * @return never returns normally; declared so callers can write {@code throw Exit.now(2);}
    * @throws ExitException always, when the status is valid
-   * @throws IllegalArgumentException if {@code status} is outside {@code [0, 255]}: the shell
-   *     would see it modulo 256, so 256 would read as 0, success
+   * @throws IllegalArgumentException if {@code status} is outside {@code [0, 255]}: the shell would
+   *     see it modulo 256, so 256 would read as 0, success
    */
   public static ExitException now(int status) {
     throw Run.request(new ExitException(Statuses.check(status), null, null));
@@ -108,8 +108,8 @@ public final class Exit {
   /**
    * Halts the process at once with the given status, like Python's {@code os._exit}.
    *
-   * <p>No {@code finally} block, cleanup task or shutdown hook runs, and nothing buffered in
-   * {@code System.out} is flushed: text printed without a newline, or to a pipe, may be lost.
+   * <p>No {@code finally} block, cleanup task or shutdown hook runs, and nothing buffered in {@code
+   * System.out} is flushed: text printed without a newline, or to a pipe, may be lost.
    *
    * <p>Under {@link Terminus#call(String[], MainBody)}, which must not end the JVM it runs in, the
    * halt is simulated: no cleanup task runs, an error that {@code catch (ExitException e)} does not

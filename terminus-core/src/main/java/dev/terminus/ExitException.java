@@ -24,6 +24,7 @@ public sealed class ExitException extends Error permits SignalExit, ExitExceptio
 
   private final int status;
   private final String userMessage;
+
   /** The request this exception repeats; {@code this} for an original request. */
   private final ExitException request;
 

@@ -23,8 +23,8 @@ interface Jvm {
 
   /**
    * Arranges for the process to die by {@code signal} at the very end of {@code
-   * exit(signal.number())}, after every hook and the JDK's own last steps; returns false where
-   * that cannot be arranged (the caller then raises the signal from the shutdown hook).
+   * exit(signal.number())}, after every hook and the JDK's own last steps; returns false where that
+   * cannot be arranged (the caller then raises the signal from the shutdown hook).
    */
   boolean dieAtExit(StopSignal signal);
 

@@ -6,10 +6,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * The lifecycle of one run: the state machine that every way of stopping drives.
  *
  * <p>Design: the whole state is one immutable {@link State} in one atomic reference. Every change
- * is a named transition, a compare-and-set loop that either moves to the next state or refuses,
- * and reports which it did; it has no other effect. The coordinator ({@link Run}) acts on the
- * answer: interrupts the main thread, arms the watchdog, runs the stop, ends the process. So the
- * states can be unit-tested in milliseconds, every pair of events in both orders.
+ * is a named transition, a compare-and-set loop that either moves to the next state or refuses, and
+ * reports which it did; it has no other effect. The coordinator ({@link Run}) acts on the answer:
+ * interrupts the main thread, arms the watchdog, runs the stop, ends the process. So the states can
+ * be unit-tested in milliseconds, every pair of events in both orders.
  *
  * <pre>
  *   RUNNING ──request/signal──▶ REQUESTED ──withdraw──▶ RUNNING
@@ -46,8 +46,8 @@ final class Lifecycle {
 
   /**
    * Two deliveries of the same signal closer than this (1 ms) count as one: coreutils {@code
-   * timeout} signals its child and then its process group, and the kernel merges the two only
-   * when the first is still pending. A person's second Ctrl+C, or a test's, comes much later.
+   * timeout} signals its child and then its process group, and the kernel merges the two only when
+   * the first is still pending. A person's second Ctrl+C, or a test's, comes much later.
    */
   static final long DUPLICATE_NANOS = 1_000_000L;
 
@@ -75,20 +75,28 @@ final class Lifecycle {
   /** One immutable state. */
   static final class State {
     final Stage stage;
+
     /** The first request; kept from REQUESTED to the end. Null when none was made. */
     final ExitException request;
+
     /** STOPPING and after: who runs the stop. */
     final Driver driver;
+
     /** STOPPING and after: the exit status, or {@link #UNKNOWN}. */
     final int status;
+
     /** The first signal received since the last withdrawal, or null. */
     final StopSignal signal;
+
     /** When {@link #signal} arrived, in {@link System#nanoTime()}. */
     final long signalAt;
+
     /** Whether the JVM's own shutdown (its hooks) has begun. */
     final boolean jvmExiting;
+
     /** EXITING: how. */
     final Ending ending;
+
     /** EXITING: whether a second signal forced it. */
     final boolean forced;
 
@@ -159,8 +167,9 @@ final class Lifecycle {
       if (s.stage != Stage.RUNNING) {
         return false;
       }
-      State next = new State(Stage.REQUESTED, e, null, UNKNOWN, s.signal, s.signalAt, s.jvmExiting,
-          null, false);
+      State next =
+          new State(
+              Stage.REQUESTED, e, null, UNKNOWN, s.signal, s.signalAt, s.jvmExiting, null, false);
       if (state.compareAndSet(s, next)) {
         return true;
       }
@@ -224,14 +233,25 @@ final class Lifecycle {
           next = new State(Stage.REQUESTED, asRequest, null, UNKNOWN, sig, now, false, null, false);
           outcome = SignalOutcome.REQUESTED;
         } else {
-          next = new State(s.stage, s.request, s.driver, s.status, sig, now, s.jvmExiting, s.ending, false);
+          next =
+              new State(
+                  s.stage, s.request, s.driver, s.status, sig, now, s.jvmExiting, s.ending, false);
           outcome = SignalOutcome.NOTED;
         }
       } else if (s.signal == sig && now - s.signalAt < DUPLICATE_NANOS) {
         return SignalOutcome.DUPLICATE;
       } else {
-        next = new State(Stage.EXITING, s.request, s.driver, s.status, s.signal, s.signalAt,
-            s.jvmExiting, Ending.SIGNAL, true);
+        next =
+            new State(
+                Stage.EXITING,
+                s.request,
+                s.driver,
+                s.status,
+                s.signal,
+                s.signalAt,
+                s.jvmExiting,
+                Ending.SIGNAL,
+                true);
         outcome = SignalOutcome.FORCE;
       }
       if (state.compareAndSet(s, next)) {
@@ -269,16 +289,29 @@ final class Lifecycle {
         case REQUESTED:
           ExitException r = s.stage == Stage.RUNNING ? foreign : s.request;
           if (runnerCanDrive) {
-            next = new State(Stage.REQUESTED, r, null, UNKNOWN, s.signal, s.signalAt, true, null, false);
+            next =
+                new State(
+                    Stage.REQUESTED, r, null, UNKNOWN, s.signal, s.signalAt, true, null, false);
             outcome = JvmExit.RUNNER_DRIVES;
           } else {
-            next = new State(Stage.STOPPING, r, Driver.HOOK, statusOf(r), s.signal, s.signalAt, true,
-                null, false);
+            next =
+                new State(
+                    Stage.STOPPING,
+                    r,
+                    Driver.HOOK,
+                    statusOf(r),
+                    s.signal,
+                    s.signalAt,
+                    true,
+                    null,
+                    false);
             outcome = JvmExit.HOOK_DRIVES;
           }
           break;
         default: // STOPPING, STOPPED: the driver goes on
-          next = new State(s.stage, s.request, s.driver, s.status, s.signal, s.signalAt, true, null, false);
+          next =
+              new State(
+                  s.stage, s.request, s.driver, s.status, s.signal, s.signalAt, true, null, false);
           outcome = s.driver == Driver.HOOK ? JvmExit.ENDING : JvmExit.RUNNER_DRIVES;
       }
       if (state.compareAndSet(s, next)) {
@@ -302,8 +335,17 @@ final class Lifecycle {
       if (s.stage != Stage.RUNNING && s.stage != Stage.REQUESTED) {
         return false;
       }
-      State next = new State(Stage.STOPPING, s.request, Driver.RUNNER, status, s.signal, s.signalAt,
-          s.jvmExiting, null, false);
+      State next =
+          new State(
+              Stage.STOPPING,
+              s.request,
+              Driver.RUNNER,
+              status,
+              s.signal,
+              s.signalAt,
+              s.jvmExiting,
+              null,
+              false);
       if (state.compareAndSet(s, next)) {
         return true;
       }
@@ -333,8 +375,17 @@ final class Lifecycle {
       if (s.stage != Stage.STOPPED || (how == Ending.EXIT && s.jvmExiting)) {
         return false;
       }
-      State next = new State(Stage.EXITING, s.request, s.driver, s.status, s.signal, s.signalAt,
-          s.jvmExiting, how, false);
+      State next =
+          new State(
+              Stage.EXITING,
+              s.request,
+              s.driver,
+              s.status,
+              s.signal,
+              s.signalAt,
+              s.jvmExiting,
+              how,
+              false);
       if (state.compareAndSet(s, next)) {
         return true;
       }
@@ -351,8 +402,17 @@ final class Lifecycle {
       if (s.stage == Stage.EXITING && s.ending != Ending.EXIT) {
         return false;
       }
-      State next = new State(Stage.EXITING, s.request, s.driver, status, s.signal, s.signalAt,
-          s.jvmExiting, Ending.HALT, s.forced);
+      State next =
+          new State(
+              Stage.EXITING,
+              s.request,
+              s.driver,
+              status,
+              s.signal,
+              s.signalAt,
+              s.jvmExiting,
+              Ending.HALT,
+              s.forced);
       if (state.compareAndSet(s, next)) {
         return true;
       }

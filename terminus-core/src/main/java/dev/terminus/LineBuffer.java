@@ -17,9 +17,9 @@ import java.nio.charset.Charset;
  * nothing.
  *
  * <p>On a terminal every write goes through at once, as the JDK's own stream does: a prompt must
- * show however the program reads its answer, and reads through {@code System.console()} or
- * through a reader made from {@code System.in} before the runner started cannot be seen here.
- * Whether stdout is a terminal is decided once, when a partial line is first written.
+ * show however the program reads its answer, and reads through {@code System.console()} or through
+ * a reader made from {@code System.in} before the runner started cannot be seen here. Whether
+ * stdout is a terminal is decided once, when a partial line is first written.
  *
  * <p>A failed write (the reader of a pipe is gone) makes {@code checkError()} of the replaced
  * {@code System.out} true, as it would be on the JDK's stream, so a loop that watches it ends.
@@ -35,6 +35,7 @@ final class LineBuffer extends OutputStream {
   private final OutputStream out;
   private final byte[] buf = new byte[8192];
   private int count; // guarded by this
+
   /** Whether stdout is a terminal; UNKNOWN until a partial line first needs the answer. */
   private int terminal; // guarded by this
 
@@ -49,9 +50,8 @@ final class LineBuffer extends OutputStream {
   }
 
   /**
-   * Replaces System.out with a line-buffered stream and System.in with one that flushes it,
-   * unless {@code terminus.stdout} is {@code jdk}. The runner has already refused a malformed
-   * value.
+   * Replaces System.out with a line-buffered stream and System.in with one that flushes it, unless
+   * {@code terminus.stdout} is {@code jdk}. The runner has already refused a malformed value.
    */
   static void install() {
     try {
@@ -188,9 +188,9 @@ final class LineBuffer extends OutputStream {
   }
 
   /**
-   * Whether file descriptor 1 is a terminal. On Linux, where {@code /proc/self/fd/1} names it,
-   * this costs one system call; elsewhere it asks the JVM's console, which on JDK 21 and earlier
-   * exists only when stdin and stdout both are terminals.
+   * Whether file descriptor 1 is a terminal. On Linux, where {@code /proc/self/fd/1} names it, this
+   * costs one system call; elsewhere it asks the JVM's console, which on JDK 21 and earlier exists
+   * only when stdin and stdout both are terminals.
    */
   private static boolean stdoutIsTerminal() {
     try {

@@ -18,9 +18,9 @@ import java.util.Optional;
  * and native access granted explicitly to this module ({@code --enable-native-access=ALL-UNNAMED}
  * or {@code =dev.terminus}, or {@code Enable-Native-Access: ALL-UNNAMED} in the executable jar's
  * manifest), so the JDK prints no warning. ({@code --illegal-native-access=allow} silences the
- * warning without granting access to any module, so it keeps the fallback.) Everywhere else
- * {@link #arm} returns false and the signal is raised from the shutdown hook instead. The code
- * reaches the API by reflection because the library compiles for Java 17.
+ * warning without granting access to any module, so it keeps the fallback.) Everywhere else {@link
+ * #arm} returns false and the signal is raised from the shutdown hook instead. The code reaches the
+ * API by reflection because the library compiles for Java 17.
  */
 final class NativeExit {
   private static boolean armed; // guarded by NativeExit.class

@@ -34,16 +34,22 @@ import java.util.Set;
 public final class Phase {
   /** Flip readiness, deregister from discovery: first. */
   public static final Phase ANNOUNCE = new Phase("announce", Set.of(), Set.of(), false, null);
+
   /** Wait for in-flight work; open critical sections are waited for at its start. */
   public static final Phase DRAIN = new Phase("drain", Set.of(ANNOUNCE), Set.of(), false, null);
+
   /** Stop executors, consumers and schedulers. */
   public static final Phase STOP_SERVICES =
       new Phase("stop-services", Set.of(DRAIN), Set.of(), false, null);
+
   /** Flush buffers and commit offsets. */
-  public static final Phase FLUSH = new Phase("flush", Set.of(STOP_SERVICES), Set.of(), false, null);
+  public static final Phase FLUSH =
+      new Phase("flush", Set.of(STOP_SERVICES), Set.of(), false, null);
+
   /** Close pools and files; the {@link Terminus#atExit} tasks run here. */
   public static final Phase CLOSE_RESOURCES =
       new Phase("close-resources", Set.of(FLUSH), Set.of(), false, null);
+
   /** Shut logging down: last, so nothing logged during the stop is lost. */
   public static final Phase LOGGING =
       new Phase("logging", Set.of(CLOSE_RESOURCES), Set.of(), false, null);
@@ -107,8 +113,8 @@ public final class Phase {
   }
 
   /**
-   * Tells whether the tasks of this phase run concurrently rather than one by one, last
-   * registered first.
+   * Tells whether the tasks of this phase run concurrently rather than one by one, last registered
+   * first.
    *
    * @return whether the phase is concurrent
    */
@@ -131,9 +137,7 @@ public final class Phase {
     return name;
   }
 
-  /**
-   * Builds a {@link Phase}. Not safe for concurrent use.
-   */
+  /** Builds a {@link Phase}. Not safe for concurrent use. */
   public static final class Builder {
     private final String name;
     private final Set<Phase> after = new LinkedHashSet<>();

@@ -12,10 +12,10 @@ import java.util.Set;
  * A run's shutdown plan: the tasks registered into the process-wide phases.
  *
  * <p>Design: the phases are one process-wide list guarded by the class lock; each run (the process,
- * or one {@link Terminus#call}) has its own plan, whose tasks are guarded by the plan's lock. A stop
- * takes tasks off the list under the lock and runs them outside it, so each runs at most once, and
- * a task may register further tasks. The declared timeouts are summed as tasks arrive (per phase:
- * the sum, or the maximum for a concurrent phase), so registering is linear. Phase order is
+ * or one {@link Terminus#call}) has its own plan, whose tasks are guarded by the plan's lock. A
+ * stop takes tasks off the list under the lock and runs them outside it, so each runs at most once,
+ * and a task may register further tasks. The declared timeouts are summed as tasks arrive (per
+ * phase: the sum, or the maximum for a concurrent phase), so registering is linear. Phase order is
  * computed on demand: a stable topological sort that keeps registration order among phases that do
  * not depend on each other.
  */
@@ -52,8 +52,10 @@ final class Plan {
               Phase.LOGGING));
   private final List<Task> tasks = new ArrayList<>(); // guarded by this
   private long seq; // guarded by this
+
   /** Per phase: the sum (one by one) or maximum (concurrent) of its declared timeouts. */
   private final Map<Phase, Duration> declared = new HashMap<>(); // guarded by this
+
   private Duration declaredTotal = Duration.ZERO; // guarded by this
 
   Plan() {}
@@ -63,8 +65,8 @@ final class Plan {
   }
 
   /**
-   * Registers a task; returns the declared timeouts' new total when this registration made it
-   * grow, else null.
+   * Registers a task; returns the declared timeouts' new total when this registration made it grow,
+   * else null.
    */
   Duration add(Phase phase, String name, Duration timeout, AutoCloseable action) {
     synchronized (Plan.class) {

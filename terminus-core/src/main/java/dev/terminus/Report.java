@@ -136,7 +136,9 @@ final class Report {
     try {
       ThreadMXBean mx = ManagementFactory.getThreadMXBean();
       for (Thread t : Run.liveThreads()) {
-        if (t.isDaemon() || t == Thread.currentThread() || !t.isAlive()
+        if (t.isDaemon()
+            || t == Thread.currentThread()
+            || !t.isAlive()
             || t.getName().equals("DestroyJavaVM")) {
           continue;
         }
@@ -171,7 +173,11 @@ final class Report {
       if (e.error != null) {
         b.append(": ").append(e.error);
       }
-      b.append(" (start ").append(ms(e.start)).append(" ms, ").append(TimeUnit.NANOSECONDS.toMillis(end - e.start)).append(" ms)\n");
+      b.append(" (start ")
+          .append(ms(e.start))
+          .append(" ms, ")
+          .append(TimeUnit.NANOSECONDS.toMillis(end - e.start))
+          .append(" ms)\n");
       if (e.stack != null) {
         for (StackTraceElement s : e.stack) {
           b.append("      at ").append(s).append('\n');
@@ -191,10 +197,16 @@ final class Report {
         b.append("      at ").append(s).append('\n');
       }
     }
-    b.append(program).append(": ").append(halting ? "halted by the deadline" : "stopped")
-        .append(status == Lifecycle.UNKNOWN ? " with status unknown (the JVM exits with the status"
-            + " System.exit was given)" : " with status " + status)
-        .append(" after ").append(ms(now)).append(" ms");
+    b.append(program)
+        .append(": ")
+        .append(halting ? "halted by the deadline" : "stopped")
+        .append(
+            status == Lifecycle.UNKNOWN
+                ? " with status unknown (the JVM exits with the status" + " System.exit was given)"
+                : " with status " + status)
+        .append(" after ")
+        .append(ms(now))
+        .append(" ms");
     return b.toString();
   }
 
@@ -205,7 +217,8 @@ final class Report {
     b.append("  \"reason\": ").append(q(reason)).append(",\n");
     b.append("  \"detail\": ").append(q(detail)).append(",\n");
     b.append("  \"reasonStack\": ").append(stack(reasonStack)).append(",\n");
-    b.append("  \"status\": ").append(status == Lifecycle.UNKNOWN ? "null" : Integer.toString(status))
+    b.append("  \"status\": ")
+        .append(status == Lifecycle.UNKNOWN ? "null" : Integer.toString(status))
         .append(",\n");
     b.append("  \"statusKnown\": ").append(status != Lifecycle.UNKNOWN).append(",\n");
     b.append("  \"halted\": ").append(halting).append(",\n");
@@ -214,23 +227,39 @@ final class Report {
     String sep = "\n";
     for (Entry e : entries()) {
       long end = e.end != 0 ? e.end : now;
-      b.append(sep).append("    {\"phase\": ").append(q(e.phase))
-          .append(", \"task\": ").append(q(e.task))
-          .append(", \"startMs\": ").append(ms(e.start))
-          .append(", \"durationMs\": ").append(TimeUnit.NANOSECONDS.toMillis(end - e.start))
-          .append(", \"outcome\": ").append(q(e.outcome))
-          .append(", \"error\": ").append(q(e.error))
-          .append(", \"stack\": ").append(stack(e.stack)).append('}');
+      b.append(sep)
+          .append("    {\"phase\": ")
+          .append(q(e.phase))
+          .append(", \"task\": ")
+          .append(q(e.task))
+          .append(", \"startMs\": ")
+          .append(ms(e.start))
+          .append(", \"durationMs\": ")
+          .append(TimeUnit.NANOSECONDS.toMillis(end - e.start))
+          .append(", \"outcome\": ")
+          .append(q(e.outcome))
+          .append(", \"error\": ")
+          .append(q(e.error))
+          .append(", \"stack\": ")
+          .append(stack(e.stack))
+          .append('}');
       sep = ",\n";
     }
     b.append("\n  ],\n  \"threads\": [");
     sep = "\n";
     for (ThreadInfo t : threads) {
-      b.append(sep).append("    {\"name\": ").append(q(t.getThreadName()))
-          .append(", \"state\": ").append(q(t.getThreadState().toString()))
-          .append(", \"waitingOn\": ").append(q(t.getLockName()))
-          .append(", \"lockOwner\": ").append(q(t.getLockOwnerName()))
-          .append(", \"stack\": ").append(stack(t.getStackTrace())).append('}');
+      b.append(sep)
+          .append("    {\"name\": ")
+          .append(q(t.getThreadName()))
+          .append(", \"state\": ")
+          .append(q(t.getThreadState().toString()))
+          .append(", \"waitingOn\": ")
+          .append(q(t.getLockName()))
+          .append(", \"lockOwner\": ")
+          .append(q(t.getLockOwnerName()))
+          .append(", \"stack\": ")
+          .append(stack(t.getStackTrace()))
+          .append('}');
       sep = ",\n";
     }
     b.append("\n  ]\n}\n");
@@ -288,7 +317,8 @@ final class Report {
     try {
       Files.write(tmp, content.getBytes(StandardCharsets.UTF_8));
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }

@@ -126,29 +126,42 @@ final class Run implements Watchdog.Target {
   final Lifecycle lifecycle = new Lifecycle();
   final Plan plan = new Plan();
   final Jvm jvm;
+
   /** Made on first use: start-up loads only what a request and the signal handlers need. */
   private volatile Sections sections;
+
   private volatile Watchdog watchdog;
   private volatile Mode mode;
+
   /** The runner's settings; null while no runner is attached. */
   private volatile Settings settings;
+
   /** The thread that runs the body; null while no runner is attached. */
   private volatile Thread main;
+
   private volatile Report report;
+
   /** Set when the JVM's shutdown hook may return and let the JVM's exit carry on. */
   private boolean released; // guarded by this
+
   /** Set when a stop has run; logging frameworks' own shutdown waits for it. */
   private boolean stopDone; // guarded by this
+
   private volatile boolean stopBegun;
+
   /** A worker's request whose interrupt of the main thread waits for {@link #WORKER_GRACE}. */
   private volatile ExitException nudgeFor;
+
   private volatile StopSignal ownExitSignal;
   private volatile Set<Thread> threadsBeforeExit = Set.of();
   private volatile boolean jvmExitGraceOver;
+
   /** The signal's request while a drain-first stop drains, before it is made. */
   private volatile SignalExit draining;
+
   /** The thread that called {@code System.exit} when a third party began the JVM's exit. */
   private volatile Thread exitCaller;
+
   private volatile boolean budgetWarned;
   private Map<StopSignal, Object> previousHandlers = Map.of(); // guarded by LOCK
   private Thread.UncaughtExceptionHandler previousUncaught; // guarded by LOCK
@@ -252,8 +265,11 @@ final class Run implements Watchdog.Target {
     synchronized (LOCK) {
       if (active != null) {
         throw new IllegalStateException(
-            "Terminus." + (active.mode == Mode.CALL ? "call" : "run") + " is already running on thread '"
-                + active.main.getName() + "'; runners do not nest");
+            "Terminus."
+                + (active.mode == Mode.CALL ? "call" : "run")
+                + " is already running on thread '"
+                + active.main.getName()
+                + "'; runners do not nest");
       }
       Run r;
       if (call) {
@@ -276,7 +292,8 @@ final class Run implements Watchdog.Target {
         if (!r.ensureHookLocked()) {
           return null;
         }
-        if ("dev.terminus.TerminusLogManager".equals(System.getProperty("java.util.logging.manager"))) {
+        if ("dev.terminus.TerminusLogManager"
+            .equals(System.getProperty("java.util.logging.manager"))) {
           // Named as a string: touching the class would start java.util.logging in every program.
           TerminusLogManager.prepare();
         }
@@ -513,8 +530,13 @@ final class Run implements Watchdog.Target {
     String name = name();
     int open = sections().open();
     if (open > 0) {
-      Runtimes.writeStderr(name + ": " + sig.fullName() + " while stopping: waiting for " + open
-          + " critical section(s) to close");
+      Runtimes.writeStderr(
+          name
+              + ": "
+              + sig.fullName()
+              + " while stopping: waiting for "
+              + open
+              + " critical section(s) to close");
       sections().awaitClosed(Watchdog.nanos(deadline()), null);
     }
     Runtimes.writeStderr(name + ": " + sig.fullName() + " while stopping: exit forced");
@@ -530,6 +552,7 @@ final class Run implements Watchdog.Target {
   /** How a run ended. */
   static final class Outcome {
     final int status;
+
     /** The signal to end the process by, or null for a plain exit. */
     final StopSignal signal;
 
@@ -689,7 +712,8 @@ final class Run implements Watchdog.Target {
         }
         // Bounded slices: an executor registered meanwhile may own the thread waited for.
         long slice = TimeUnit.MILLISECONDS.toNanos(200);
-        TimeUnit.NANOSECONDS.timedJoin(other, reported ? slice : Math.min(slice, Math.max(1, left)));
+        TimeUnit.NANOSECONDS.timedJoin(
+            other, reported ? slice : Math.min(slice, Math.max(1, left)));
       } catch (InterruptedException e) {
         // An exit was requested (the loop ends) or someone else interrupted us: keep waiting.
       }
@@ -713,18 +737,26 @@ final class Run implements Watchdog.Target {
   }
 
   private boolean waitedFor(Thread t, Set<Thread> owned) {
-    return t != main && t.isAlive() && !t.isDaemon() && !t.getName().equals("DestroyJavaVM")
+    return t != main
+        && t.isAlive()
+        && !t.isDaemon()
+        && !t.getName().equals("DestroyJavaVM")
         && !owned.contains(t);
   }
 
   private void reportWaitingThreads(Settings st) {
     StringBuilder b = new StringBuilder();
-    b.append(st.name).append(": main returned ").append(Durations.format(st.threadsReportAfter))
+    b.append(st.name)
+        .append(": main returned ")
+        .append(Durations.format(st.threadsReportAfter))
         .append(" ago; the JVM waits for these non-daemon threads:");
     Set<Thread> owned = plan.ownedThreads();
     for (Thread t : liveThreads()) {
       if (waitedFor(t, owned)) {
-        b.append(System.lineSeparator()).append("  thread '").append(t.getName()).append("' ")
+        b.append(System.lineSeparator())
+            .append("  thread '")
+            .append(t.getName())
+            .append("' ")
             .append(t.getState());
         for (StackTraceElement e : t.getStackTrace()) {
           b.append(System.lineSeparator()).append("\tat ").append(e);
@@ -741,8 +773,12 @@ final class Run implements Watchdog.Target {
   public void deadlinePassed() {
     Lifecycle.State s = lifecycle.state();
     if (jvmExitGraceOver) {
-      Runtimes.writeStderr(name() + ": the JVM's exit is still blocked " + Durations.format(JVM_EXIT_GRACE)
-          + " after the deadline; halting with status " + DEADLINE_EXCEEDED);
+      Runtimes.writeStderr(
+          name()
+              + ": the JVM's exit is still blocked "
+              + Durations.format(JVM_EXIT_GRACE)
+              + " after the deadline; halting with status "
+              + DEADLINE_EXCEEDED);
       jvm.halt(DEADLINE_EXCEEDED);
       return;
     }
@@ -766,8 +802,11 @@ final class Run implements Watchdog.Target {
       // status; halt only if something else still blocks it.
       r.status = Lifecycle.UNKNOWN;
       r.write(reportDestination(), false);
-      Runtimes.writeStderr(name + ": shutdown not finished within the deadline of " + limit
-          + "; letting the JVM's exit go on with its own status");
+      Runtimes.writeStderr(
+          name
+              + ": shutdown not finished within the deadline of "
+              + limit
+              + "; letting the JVM's exit go on with its own status");
       jvmExitGraceOver = true;
       watchdog().rearm(JVM_EXIT_GRACE);
       release();
@@ -783,8 +822,14 @@ final class Run implements Watchdog.Target {
     r.write(reportDestination(), true);
     Events.deadlineExceeded(status, deadline());
     String what = stopping ? "shutdown" : "exit requested with status " + request.status() + " but";
-    Runtimes.writeStderr(name + ": " + what + " not finished within the deadline of " + limit
-        + "; halting with status " + status);
+    Runtimes.writeStderr(
+        name
+            + ": "
+            + what
+            + " not finished within the deadline of "
+            + limit
+            + "; halting with status "
+            + status);
     jvm.halt(status);
   }
 
@@ -965,9 +1010,9 @@ final class Run implements Watchdog.Target {
   // --- Uncaught exceptions ---------------------------------------------------------------------
 
   /**
-   * Without a runner, an ExitException that nobody catches still exits with its status: the
-   * default uncaught-exception handler (chained to the previous one) prints the message, if any,
-   * and calls System.exit, whose shutdown hook runs the plan.
+   * Without a runner, an ExitException that nobody catches still exits with its status: the default
+   * uncaught-exception handler (chained to the previous one) prints the message, if any, and calls
+   * System.exit, whose shutdown hook runs the plan.
    */
   private static void installStandaloneHandler() {
     synchronized (LOCK) {
@@ -978,7 +1023,9 @@ final class Run implements Watchdog.Target {
       Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
       Thread.setDefaultUncaughtExceptionHandler(
           (t, e) -> {
-            if (e instanceof ExitException && !(e instanceof ExitException.Foreign) && activeRunner() == null) {
+            if (e instanceof ExitException
+                && !(e instanceof ExitException.Foreign)
+                && activeRunner() == null) {
               ExitException exit = (ExitException) e;
               if (exit.message() != null) {
                 System.err.println(exit.message());

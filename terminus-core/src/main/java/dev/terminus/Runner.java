@@ -160,7 +160,11 @@ public final class Runner {
           status = s;
         } else {
           System.err.println(
-              settings.name + ": " + c.getClass().getName() + ".exitStatus() returned " + s
+              settings.name
+                  + ": "
+                  + c.getClass().getName()
+                  + ".exitStatus() returned "
+                  + s
                   + ", outside [0, 255]; exiting with 1");
           status = 1;
         }

@@ -10,8 +10,8 @@ import java.util.function.Consumer;
 /**
  * The one class that ends the JVM: {@code System.exit}, {@code Runtime.halt}, the death by a
  * signal, and the unbuffered writes to the stderr file descriptor that must precede a halt. Its
- * {@link #REAL} instance is the {@link Jvm} of {@link Terminus#run}; {@link Simulated} is the one of
- * {@link Terminus#call}.
+ * {@link #REAL} instance is the {@link Jvm} of {@link Terminus#run}; {@link Simulated} is the one
+ * of {@link Terminus#call}.
  */
 final class Runtimes implements Jvm {
   static final Runtimes REAL = new Runtimes();
@@ -57,7 +57,8 @@ final class Runtimes implements Jvm {
     }
 
     @Override
-    public Map<StopSignal, Object> handle(Iterable<StopSignal> signals, Consumer<StopSignal> listener) {
+    public Map<StopSignal, Object> handle(
+        Iterable<StopSignal> signals, Consumer<StopSignal> listener) {
       return Map.of(); // a call installs no signal handler
     }
 
@@ -78,7 +79,8 @@ final class Runtimes implements Jvm {
   @Override
   public void die(StopSignal signal, int fallback) {
     if (ProcessHandle.current().pid() == 1) {
-      // As PID 1 (a container's entrypoint without an init) the kernel ignores a default-disposition
+      // As PID 1 (a container's entrypoint without an init) the kernel ignores a
+      // default-disposition
       // signal sent from inside the namespace: exit with the status a shell would have seen.
       halt(fallback);
     }
@@ -110,7 +112,8 @@ final class Runtimes implements Jvm {
   }
 
   @Override
-  public Map<StopSignal, Object> handle(Iterable<StopSignal> signals, Consumer<StopSignal> listener) {
+  public Map<StopSignal, Object> handle(
+      Iterable<StopSignal> signals, Consumer<StopSignal> listener) {
     return Signals.install(signals, listener);
   }
 

@@ -9,10 +9,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The bookkeeping of critical sections: how deep each thread is, in which run, and the interrupts
  * held back until a thread leaves its last section.
  *
- * <p>Design: each thread has one {@link Depth}: its nesting depth in the low bits of one atomic word,
- * plus a {@link #DEFERRED} bit, and the run ({@code Sections}) its sections belong to. Only the
- * owner changes its depth, so entering and leaving touch no shared counter; a run's open sections
- * are counted, when a stop needs them, by summing the depths of its threads. {@link
+ * <p>Design: each thread has one {@link Depth}: its nesting depth in the low bits of one atomic
+ * word, plus a {@link #DEFERRED} bit, and the run ({@code Sections}) its sections belong to. Only
+ * the owner changes its depth, so entering and leaving touch no shared counter; a run's open
+ * sections are counted, when a stop needs them, by summing the depths of its threads. {@link
  * #interruptOutside} interrupts a thread at once when its depth is zero and otherwise sets the bit
  * with a compare-and-set, which the thread's last {@code leave} turns into a self-interrupt; both
  * sides change the same atomic word, so an interrupt is never lost and never lands inside a
@@ -29,6 +29,7 @@ final class Sections {
   /** A thread's nesting depth, plus {@link #DEFERRED}, and the run of its open sections. */
   static final class Depth extends AtomicInteger {
     private static final long serialVersionUID = 1L;
+
     /** Written by the owner before the increment that opens its first section. */
     transient Sections scope;
   }
@@ -115,7 +116,9 @@ final class Sections {
     }
   }
 
-  /** Drops an interrupt that still waits for {@code t}'s last section (the request was withdrawn). */
+  /**
+   * Drops an interrupt that still waits for {@code t}'s last section (the request was withdrawn).
+   */
   static void cancelDeferred(Thread t) {
     Depth d;
     synchronized (DEPTHS) {
@@ -154,7 +157,8 @@ final class Sections {
           try {
             // Bounded slices: a thread that leaves its last section notifies, but one that died
             // inside a section or was never counted would not.
-            TimeUnit.NANOSECONDS.timedWait(closed, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+            TimeUnit.NANOSECONDS.timedWait(
+                closed, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
           } catch (InterruptedException e) {
             interrupted = true;
           }

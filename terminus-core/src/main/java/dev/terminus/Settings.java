@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * A runner's resolved configuration: the builder's values, overridden by system properties, then
- * by environment variables, so an operator can change a deployed program without rebuilding it.
- * Values are trimmed, an empty or blank one counts as unset, and a malformed one is refused with
- * the name of the variable or property it came from. Immutable.
+ * A runner's resolved configuration: the builder's values, overridden by system properties, then by
+ * environment variables, so an operator can change a deployed program without rebuilding it. Values
+ * are trimmed, an empty or blank one counts as unset, and a malformed one is refused with the name
+ * of the variable or property it came from. Immutable.
  */
 final class Settings {
   static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
@@ -23,18 +23,25 @@ final class Settings {
 
   final String name;
   final Duration deadline;
+
   /** Handled signals, each with the status a clean exit on it reports. */
   final Map<String, Integer> signals;
+
   /** Whether a signal exit ends by the signal itself rather than a plain 128+N exit. */
   final boolean raise;
+
   /** Exception classes mapped to statuses, in registration order. */
   final List<Map.Entry<Class<? extends Throwable>, Integer>> mappings;
+
   /** Where the stop report goes: null (nowhere), {@code stderr}, or a JSON file path. */
   final String report;
+
   /** How long after main returns the threads that keep the JVM alive are named. */
   final Duration threadsReportAfter;
+
   /** Whether main's return ends the process even while non-daemon threads run. */
   final boolean exitOnMainReturn;
+
   /**
    * For programs that serve: a signal first announces, waits this long while still serving, and
    * drains, and only then unwinds the main thread. Null: off (the main thread unwinds at once).
@@ -76,8 +83,16 @@ final class Settings {
       Duration threadsReportAfter,
       boolean exitOnMainReturn) {
     return resolve(
-        name, deadline, signals, raise, mappings, threadsReportAfter, exitOnMainReturn, null,
-        System.getenv(), System.getProperties());
+        name,
+        deadline,
+        signals,
+        raise,
+        mappings,
+        threadsReportAfter,
+        exitOnMainReturn,
+        null,
+        System.getenv(),
+        System.getProperties());
   }
 
   /** {@link #resolve} with the drain-first delay the builder set (null: off). */
@@ -91,8 +106,16 @@ final class Settings {
       boolean exitOnMainReturn,
       Duration drainFirst) {
     return resolve(
-        name, deadline, signals, raise, mappings, threadsReportAfter, exitOnMainReturn, drainFirst,
-        System.getenv(), System.getProperties());
+        name,
+        deadline,
+        signals,
+        raise,
+        mappings,
+        threadsReportAfter,
+        exitOnMainReturn,
+        drainFirst,
+        System.getenv(),
+        System.getProperties());
   }
 
   /** {@link #resolve} with the environment and the properties given, for tests. */
@@ -107,7 +130,15 @@ final class Settings {
       Map<String, String> env,
       Properties props) {
     return resolve(
-        name, deadline, signals, raise, mappings, threadsReportAfter, exitOnMainReturn, null, env,
+        name,
+        deadline,
+        signals,
+        raise,
+        mappings,
+        threadsReportAfter,
+        exitOnMainReturn,
+        null,
+        env,
         props);
   }
 
@@ -176,8 +207,12 @@ final class Settings {
         try {
           drain = Durations.parse(df.value);
         } catch (IllegalArgumentException e) {
-          throw df.error("'" + df.value + "' is neither 'on', 'off' nor a serving delay ("
-              + e.getMessage() + ")");
+          throw df.error(
+              "'"
+                  + df.value
+                  + "' is neither 'on', 'off' nor a serving delay ("
+                  + e.getMessage()
+                  + ")");
         }
       }
     }
@@ -251,8 +286,8 @@ final class Settings {
   }
 
   /**
-   * The report destination, for stops that run without a runner; a bad one is said on stderr
-   * (there is no runner to refuse to start) and no report is written.
+   * The report destination, for stops that run without a runner; a bad one is said on stderr (there
+   * is no runner to refuse to start) and no report is written.
    */
   static String configuredReport() {
     try {
@@ -298,18 +333,21 @@ final class Settings {
         || f.value.endsWith(File.separator)
         || Files.isDirectory(p)) {
       throw f.error(
-          "'" + f.value + "' names a directory, not a file (write a file path such as"
+          "'"
+              + f.value
+              + "' names a directory, not a file (write a file path such as"
               + " stop.json, or stderr)");
     }
     return f.value;
   }
 
   /**
-   * A setting found in the environment or the system properties. The environment variable wins
-   * over the property; a value is trimmed, and an empty or blank one counts as unset.
+   * A setting found in the environment or the system properties. The environment variable wins over
+   * the property; a value is trimmed, and an empty or blank one counts as unset.
    */
   private static final class Found {
     final String value;
+
     /** The variable's name, or "system property " and the property's name. */
     final String source;
 

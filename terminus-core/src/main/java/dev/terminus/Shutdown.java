@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>A task that throws is reported on stderr with its name and the exception; the rest still
  *       run. A task that overruns its timeout is interrupted, reported with the stack of the thread
  *       that runs it, and the plan moves on without it.
- *   <li>The deadline ({@code terminus.deadline}, 30 s by default) bounds the whole stop, enforced by
- *       a watchdog thread that depends on no task making progress: when it passes, the report is
+ *   <li>The deadline ({@code terminus.deadline}, 30 s by default) bounds the whole stop, enforced
+ *       by a watchdog thread that depends on no task making progress: when it passes, the report is
  *       written and the process halts with the requested status if it was non-zero, else with 124.
  *   <li>Registration that makes the declared timeouts add up past the deadline draws a warning
  *       naming both numbers.
@@ -39,6 +39,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Shutdown {
   static final Shutdown INSTANCE = new Shutdown();
+
   /** How long {@link #stop} waits for threads that survived {@code shutdownNow()}. */
   private static final Duration GRACE = Duration.ofMillis(500);
 
@@ -49,9 +50,9 @@ public final class Shutdown {
    *
    * @param phase the phase
    * @return this
-   * @throws IllegalArgumentException if the phase is registered already, depends on a phase that
-   *     is not registered (the message names it), or would close a dependency cycle (the message
-   *     names the phases in it)
+   * @throws IllegalArgumentException if the phase is registered already, depends on a phase that is
+   *     not registered (the message names it), or would close a dependency cycle (the message names
+   *     the phases in it)
    * @throws NullPointerException if {@code phase} is null
    */
   public Shutdown addPhase(Phase phase) {
@@ -166,15 +167,17 @@ public final class Shutdown {
       this.timeout = timeout;
       this.executor = executor;
       if (executor instanceof java.util.concurrent.ThreadPoolExecutor) {
-        java.util.concurrent.ThreadPoolExecutor pool = (java.util.concurrent.ThreadPoolExecutor) executor;
+        java.util.concurrent.ThreadPoolExecutor pool =
+            (java.util.concurrent.ThreadPoolExecutor) executor;
         java.util.concurrent.ThreadFactory factory = pool.getThreadFactory();
-        pool.setThreadFactory(r -> {
-          Thread t = factory.newThread(r);
-          if (t != null) {
-            threads.add(t);
-          }
-          return t;
-        });
+        pool.setThreadFactory(
+            r -> {
+              Thread t = factory.newThread(r);
+              if (t != null) {
+                threads.add(t);
+              }
+              return t;
+            });
       }
     }
 
@@ -193,18 +196,27 @@ public final class Shutdown {
       executor.shutdownNow();
       if (executor.awaitTermination(GRACE.toNanos(), TimeUnit.NANOSECONDS)) {
         throw new IllegalStateException(
-            "executor '" + name + "' did not finish within " + Durations.format(timeout)
+            "executor '"
+                + name
+                + "' did not finish within "
+                + Durations.format(timeout)
                 + "; its running tasks were interrupted");
       }
       StringBuilder survivors = new StringBuilder();
       boolean known = !threads.isEmpty();
       for (Thread t : known ? threads : Run.liveThreads()) {
         if (t.isAlive() && (known || before.contains(t) && busyPoolWorker(t))) {
-          survivors.append(survivors.length() == 0 ? "" : ", ").append('\'').append(t.getName()).append('\'');
+          survivors
+              .append(survivors.length() == 0 ? "" : ", ")
+              .append('\'')
+              .append(t.getName())
+              .append('\'');
         }
       }
       throw new IllegalStateException(
-          "executor '" + name + "' did not stop: threads still running after shutdownNow(): "
+          "executor '"
+              + name
+              + "' did not stop: threads still running after shutdownNow(): "
               + (survivors.length() == 0 ? "(none found)" : survivors));
     }
 
@@ -218,8 +230,10 @@ public final class Shutdown {
       boolean worker = false;
       for (StackTraceElement e : t.getStackTrace()) {
         String c = e.getClassName();
-        if (c.equals("java.util.concurrent.ThreadPoolExecutor") && e.getMethodName().equals("getTask")
-            || c.equals("java.util.concurrent.ForkJoinPool") && e.getMethodName().equals("awaitWork")) {
+        if (c.equals("java.util.concurrent.ThreadPoolExecutor")
+                && e.getMethodName().equals("getTask")
+            || c.equals("java.util.concurrent.ForkJoinPool")
+                && e.getMethodName().equals("awaitWork")) {
           return false;
         }
         if (c.equals("java.util.concurrent.ThreadPoolExecutor$Worker")

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
  */
 final class Signals {
   static final List<String> NAMES = List.of("INT", "TERM", "HUP");
+
   /** Looked up only when there is something to say: the lookup starts a logging backend. */
   private static final class Log {
     static final System.Logger LOG = System.getLogger("dev.terminus");
@@ -53,7 +54,8 @@ final class Signals {
    * platform or JVM will not let us handle (Windows, {@code -Xrs}) keeps the JDK's behaviour; one
    * that was ignored when the JVM started (a background job, {@code nohup}) stays ignored.
    */
-  static Map<StopSignal, Object> install(Iterable<StopSignal> signals, Consumer<StopSignal> listener) {
+  static Map<StopSignal, Object> install(
+      Iterable<StopSignal> signals, Consumer<StopSignal> listener) {
     Map<StopSignal, Object> previous = new HashMap<>();
     for (StopSignal sig : signals) {
       String name = sig.name();
@@ -70,7 +72,8 @@ final class Signals {
         if (old == sun.misc.SignalHandler.SIG_IGN) {
           // The JVM started with this signal ignored (a background job): respect that.
           sun.misc.Signal.handle(new sun.misc.Signal(name), sun.misc.SignalHandler.SIG_IGN);
-          Log.LOG.log(System.Logger.Level.DEBUG, "SIG{0} is ignored by this process; left ignored", name);
+          Log.LOG.log(
+              System.Logger.Level.DEBUG, "SIG{0} is ignored by this process; left ignored", name);
           continue;
         }
         previous.put(sig, old);
@@ -97,16 +100,15 @@ final class Signals {
   }
 
   /**
-   * Ends this process by {@code name}: restores the default disposition and sends the signal to
-   * our own pid with {@code kill}. Returns only if that failed.
+   * Ends this process by {@code name}: restores the default disposition and sends the signal to our
+   * own pid with {@code kill}. Returns only if that failed.
    */
   static boolean raise(StopSignal signal) {
     String name = signal.name();
     try {
       sun.misc.Signal.handle(new sun.misc.Signal(name), sun.misc.SignalHandler.SIG_DFL);
       Process kill =
-          new ProcessBuilder(
-                  "kill", "-s", name, "--", Long.toString(ProcessHandle.current().pid()))
+          new ProcessBuilder("kill", "-s", name, "--", Long.toString(ProcessHandle.current().pid()))
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();
@@ -116,7 +118,8 @@ final class Signals {
         // wait for the kernel to finish it rather than race it to a normal exit.
         Thread.sleep(2_000);
       }
-      Log.LOG.log(System.Logger.Level.DEBUG, "kill -{0} exited {1}; exiting with a status", name, status);
+      Log.LOG.log(
+          System.Logger.Level.DEBUG, "kill -{0} exited {1}; exiting with a status", name, status);
     } catch (java.io.IOException | IllegalArgumentException e) {
       Log.LOG.log(
           System.Logger.Level.DEBUG,

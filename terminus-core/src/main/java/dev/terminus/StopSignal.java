@@ -7,8 +7,8 @@ import java.util.Objects;
  * A signal that stops a program and that {@link Terminus#run(String[], MainBody)} handles: SIGHUP,
  * SIGINT (Ctrl+C) or SIGTERM.
  *
- * <p>Each knows its POSIX number and the status a shell shows when a process dies by it, 128 +
- * the number: 129, 130 and 143.
+ * <p>Each knows its POSIX number and the status a shell shows when a process dies by it, 128 + the
+ * number: 129, 130 and 143.
  *
  * <p>Immutable; safe for concurrent use.
  */
@@ -62,8 +62,8 @@ public enum StopSignal {
   }
 
   /**
-   * Parses a signal's name or number, ignoring case and a {@code SIG} prefix: {@code "int"},
-   * {@code "SIGINT"} and {@code "2"} all give {@link #INT}.
+   * Parses a signal's name or number, ignoring case and a {@code SIG} prefix: {@code "int"}, {@code
+   * "SIGINT"} and {@code "2"} all give {@link #INT}.
    *
    * @param text the name or number
    * @return the signal

@@ -26,10 +26,17 @@ final class Stopper {
   private final Sections sections;
   private final Report report;
   private final PrintStream err;
+
   /** The thread that called System.exit, whose open sections never close; or null. */
   private final Thread exitCaller;
 
-  Stopper(String program, Plan plan, Sections sections, Report report, PrintStream err, Thread exitCaller) {
+  Stopper(
+      String program,
+      Plan plan,
+      Sections sections,
+      Report report,
+      PrintStream err,
+      Thread exitCaller) {
     this.program = program;
     this.plan = plan;
     this.sections = sections;
@@ -242,7 +249,8 @@ final class Stopper {
       Report.Entry entry = report.start(t.phase.name(), t.name);
       entry.thread = thread;
       Duration timeout = t.effectiveTimeout();
-      Running r = new Running(t, entry, timeout == null ? 0 : System.nanoTime() + Watchdog.nanos(timeout));
+      Running r =
+          new Running(t, entry, timeout == null ? 0 : System.nanoTime() + Watchdog.nanos(timeout));
       synchronized (this) {
         current = r;
         if (r.due != 0) {
@@ -272,8 +280,8 @@ final class Stopper {
   private final Deque<Worker> idle = new ArrayDeque<>();
 
   /**
-   * Waits for {@code w} to finish what it was handed, ending the wait for a task that overruns
-   * its timeout (the worker is interrupted and abandoned) or that called {@code System.exit}.
+   * Waits for {@code w} to finish what it was handed, ending the wait for a task that overruns its
+   * timeout (the worker is interrupted and abandoned) or that called {@code System.exit}.
    */
   private void supervise(Worker w, Phase phase) {
     boolean interrupted = false;
@@ -327,11 +335,20 @@ final class Stopper {
     StackTraceElement[] stack = w.thread.getStackTrace();
     w.thread.interrupt();
     Plan.Task t = overrun.task;
-    finish(overrun.entry, "timed out", "timed out after " + Durations.format(t.effectiveTimeout()), stack);
+    finish(
+        overrun.entry,
+        "timed out",
+        "timed out after " + Durations.format(t.effectiveTimeout()),
+        stack);
     StringBuilder b = new StringBuilder();
-    b.append(program).append(": cleanup task '").append(t.name).append("' in phase ")
-        .append(t.phase.name()).append(" timed out after ")
-        .append(Durations.format(t.effectiveTimeout())).append("; interrupted it at:");
+    b.append(program)
+        .append(": cleanup task '")
+        .append(t.name)
+        .append("' in phase ")
+        .append(t.phase.name())
+        .append(" timed out after ")
+        .append(Durations.format(t.effectiveTimeout()))
+        .append("; interrupted it at:");
     for (StackTraceElement s : stack) {
       b.append(System.lineSeparator()).append("\tat ").append(s);
     }
@@ -347,7 +364,8 @@ final class Stopper {
     return false;
   }
 
-  private static void finish(Report.Entry e, String outcome, String error, StackTraceElement[] stack) {
+  private static void finish(
+      Report.Entry e, String outcome, String error, StackTraceElement[] stack) {
     e.error = error;
     e.stack = stack;
     e.end = System.nanoTime();

@@ -27,9 +27,9 @@ import java.util.Objects;
  * would; decides the status (see {@link Runner}); prints the exit message, if any; runs the {@link
  * #atExit} tasks, last registered first; flushes {@code System.out} and {@code System.err}; and
  * exits. A signal exit ends by the signal itself, as CPython does after an uncaught {@code
- * KeyboardInterrupt}, so the parent sees a death by SIGINT, SIGTERM or SIGHUP. The whole stop,
- * from the request to the end of the cleanup, is bounded by a deadline (30 s unless configured);
- * when it passes the process halts.
+ * KeyboardInterrupt}, so the parent sees a death by SIGINT, SIGTERM or SIGHUP. The whole stop, from
+ * the request to the end of the cleanup, is bounded by a deadline (30 s unless configured); when it
+ * passes the process halts.
  *
  * <p>The cleanup runs as a coordinated stop: see {@link Shutdown} for phases, timeouts and the
  * report ({@code terminus.report} / {@code TERMINUS_REPORT}: {@code stderr}, or a file path for
@@ -40,10 +40,9 @@ import java.util.Objects;
  * {@code terminus.deadline} / {@code TERMINUS_DEADLINE} (a duration such as {@code 500ms}, {@code
  * 10s}, {@code 2m}), {@code terminus.signals} / {@code TERMINUS_SIGNALS} (for example {@code
  * INT,TERM=0,HUP} or {@code none}), {@code terminus.signal-exit} / {@code TERMINUS_SIGNAL_EXIT}
- * ({@code raise} or {@code status}), and
- * {@code terminus.name} / {@code TERMINUS_NAME} (the program's name in messages). A malformed
- * value is reported on stderr and the program exits with 78 ({@code EX_CONFIG}) before its body
- * runs.
+ * ({@code raise} or {@code status}), and {@code terminus.name} / {@code TERMINUS_NAME} (the
+ * program's name in messages). A malformed value is reported on stderr and the program exits with
+ * 78 ({@code EX_CONFIG}) before its body runs.
  *
  * <p>Safe for concurrent use.
  */
@@ -91,9 +90,9 @@ public final class Terminus {
    * returns, after {@link Exit#now}, after an uncaught exception, on a handled signal, and when a
    * third party calls {@code System.exit} directly. Never after {@link Exit#halt}.
    *
-   * <p>Tasks run last registered first, each at most once. A task that throws is reported on
-   * stderr with its name and the exception's message; the other tasks still run and the exit
-   * status does not change.
+   * <p>Tasks run last registered first, each at most once. A task that throws is reported on stderr
+   * with its name and the exception's message; the other tasks still run and the exit status does
+   * not change.
    *
    * @param task the task; its {@code close()} is called
    * @throws NullPointerException if {@code task} is null
@@ -240,9 +239,9 @@ public final class Terminus {
 
     /**
      * Sets the status a clean exit on {@code signal} reports, for service managers that count 143
-     * as a failure: {@code signalStatus("TERM", 0)}. A status other than 128 + the signal's
-     * number is a plain exit with that status, not a death by the signal. The signal becomes
-     * handled if it was not.
+     * as a failure: {@code signalStatus("TERM", 0)}. A status other than 128 + the signal's number
+     * is a plain exit with that status, not a death by the signal. The signal becomes handled if it
+     * was not.
      *
      * @param signal the signal's name
      * @param status the status, in {@code [0, 255]}
@@ -251,7 +250,8 @@ public final class Terminus {
      * @throws NullPointerException if {@code signal} is null
      */
     public Builder signalStatus(String signal, int status) {
-      signals.put(Signals.canonical(Objects.requireNonNull(signal, "signal")), Statuses.check(status));
+      signals.put(
+          Signals.canonical(Objects.requireNonNull(signal, "signal")), Statuses.check(status));
       return this;
     }
 
@@ -300,8 +300,8 @@ public final class Terminus {
     }
 
     /**
-     * Makes {@code main}'s return end the process even while non-daemon threads still run (they
-     * are stopped by the plan, then by the exit); by default the process waits for them.
+     * Makes {@code main}'s return end the process even while non-daemon threads still run (they are
+     * stopped by the plan, then by the exit); by default the process waits for them.
      *
      * @param exit whether main's return ends the process
      * @return this builder
@@ -331,7 +331,8 @@ public final class Terminus {
     public Builder drainBeforeUnwinding(Duration servingDelay) {
       Objects.requireNonNull(servingDelay, "servingDelay");
       if (servingDelay.isNegative()) {
-        throw new IllegalArgumentException("servingDelay " + servingDelay + " must not be negative");
+        throw new IllegalArgumentException(
+            "servingDelay " + servingDelay + " must not be negative");
       }
       this.drainFirst = servingDelay;
       return this;
@@ -358,8 +359,14 @@ public final class Terminus {
 
     Settings settings() {
       return Settings.resolve(
-          name, deadline, new LinkedHashMap<>(signals), raise, mappings, threadsReportAfter,
-          exitOnMainReturn, drainFirst);
+          name,
+          deadline,
+          new LinkedHashMap<>(signals),
+          raise,
+          mappings,
+          threadsReportAfter,
+          exitOnMainReturn,
+          drainFirst);
     }
   }
 }

@@ -7,8 +7,8 @@ import java.util.logging.LogManager;
  * last phase, so lines logged by cleanup tasks are not lost.
  *
  * <p>The JDK's {@code LogManager} resets itself (closing every handler) from its own JVM shutdown
- * hook, which runs at the same time as every other hook. When a stop runs from a shutdown hook —
- * a third party's {@code System.exit}, or a signal Terminus does not handle — lines that cleanup
+ * hook, which runs at the same time as every other hook. When a stop runs from a shutdown hook — a
+ * third party's {@code System.exit}, or a signal Terminus does not handle — lines that cleanup
  * tasks log after that reset are dropped. This manager makes the reset wait for the stop to finish
  * (bounded by the deadline). Under {@link Terminus#run} with its own exit paths the stop runs
  * before any shutdown hook, so plain {@code LogManager} already keeps every line.
@@ -36,11 +36,13 @@ public class TerminusLogManager extends LogManager {
 
   /**
    * When this manager is installed, sets up the root handlers now: the JDK refuses to set them up
-   * once its own shutdown hook has started, so a program whose first log line comes from a
-   * cleanup task would otherwise log nothing.
+   * once its own shutdown hook has started, so a program whose first log line comes from a cleanup
+   * task would otherwise log nothing.
    */
   static void prepare() {
-    if (TerminusLogManager.class.getName().equals(System.getProperty("java.util.logging.manager"))) {
+    if (TerminusLogManager.class
+        .getName()
+        .equals(System.getProperty("java.util.logging.manager"))) {
       java.util.logging.Logger.getLogger("").getHandlers();
     }
   }

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Enforces a run's deadline without depending on any other thread making progress, and delivers
- * the delayed interrupt of a request made by a worker thread.
+ * Enforces a run's deadline without depending on any other thread making progress, and delivers the
+ * delayed interrupt of a request made by a worker thread.
  *
  * <p>Design: one daemon thread, started when the watchdog is first armed and gone when nothing is
  * due. {@code due} and {@code nudgeDue} are {@link System#nanoTime()} values; 0 means not set. The
@@ -140,7 +140,8 @@ final class Watchdog implements Runnable {
           if (fireNudge || fireDeadline) {
             break;
           }
-          long next = due == 0 ? nudgeDue : nudgeDue == 0 ? due : (due - nudgeDue < 0 ? due : nudgeDue);
+          long next =
+              due == 0 ? nudgeDue : nudgeDue == 0 ? due : (due - nudgeDue < 0 ? due : nudgeDue);
           try {
             TimeUnit.NANOSECONDS.timedWait(this, next - now);
           } catch (InterruptedException e) {

@@ -20,14 +20,19 @@ class DurationsLimitTest {
 
   @Test
   void anythingLongerIsRefusedNamingTheMaximum() {
-    for (String huge : new String[] {
-        "PT2562047H47M16.854775808S", "9223372036855ms", "9223372036855s", "153722868m",
-        "2562048h", "9223372036854775807ms", "99999999999999999999s", "P200000D"}) {
+    for (String huge :
+        new String[] {
+          "PT2562047H47M16.854775808S", "9223372036855ms", "9223372036855s", "153722868m",
+          "2562048h", "9223372036854775807ms", "99999999999999999999s", "P200000D"
+        }) {
       assertThatThrownBy(() -> Durations.parse(huge))
           .as(huge)
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("'" + huge + "' is longer than the maximum, 9223372036854775807 nanoseconds"
-              + " (about 292 years)");
+          .hasMessage(
+              "'"
+                  + huge
+                  + "' is longer than the maximum, 9223372036854775807 nanoseconds"
+                  + " (about 292 years)");
     }
   }
 

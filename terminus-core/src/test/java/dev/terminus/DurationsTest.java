@@ -28,8 +28,11 @@ class DurationsTest {
       assertThatThrownBy(() -> Durations.parse(bad))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("'" + bad + "' is not a positive duration"
-              + " (write it as 500ms, 10s, 2m, 1h or 10 for seconds)");
+          .hasMessage(
+              "'"
+                  + bad
+                  + "' is not a positive duration"
+                  + " (write it as 500ms, 10s, 2m, 1h or 10 for seconds)");
     }
   }
 

@@ -13,7 +13,9 @@ import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
-/** The lifecycle state machine in-JVM: every transition, and every pair of events in both orders. */
+/**
+ * The lifecycle state machine in-JVM: every transition, and every pair of events in both orders.
+ */
 class LifecycleTest {
   private static final long MS = 1_000_000L;
 
@@ -65,7 +67,9 @@ class LifecycleTest {
     assertThat(l.signal(signal(StopSignal.INT), 500 * MS)).isEqualTo(SignalOutcome.FORCE);
     assertThat(l.state().stage).isEqualTo(Stage.EXITING);
     assertThat(l.state().forced).isTrue();
-    assertThat(l.signal(signal(StopSignal.INT), 900 * MS)).as("forced once").isEqualTo(SignalOutcome.IGNORED);
+    assertThat(l.signal(signal(StopSignal.INT), 900 * MS))
+        .as("forced once")
+        .isEqualTo(SignalOutcome.IGNORED);
   }
 
   @Test
@@ -75,7 +79,8 @@ class LifecycleTest {
     assertThat(l.signal(signal(StopSignal.TERM), Lifecycle.DUPLICATE_NANOS - 1))
         .isEqualTo(SignalOutcome.DUPLICATE);
     assertThat(l.signal(signal(StopSignal.INT), Lifecycle.DUPLICATE_NANOS - 1))
-        .as("a different signal is a second signal").isEqualTo(SignalOutcome.FORCE);
+        .as("a different signal is a second signal")
+        .isEqualTo(SignalOutcome.FORCE);
   }
 
   @Test
@@ -203,7 +208,8 @@ class LifecycleTest {
           assertThat(s2.driver).as(pair).isNotNull();
         }
         // A status is never invented as 0 for the JVM's exit begun by a third party.
-        if (s2.request instanceof ExitException.Foreign && s2.stage == Stage.STOPPING
+        if (s2.request instanceof ExitException.Foreign
+            && s2.stage == Stage.STOPPING
             && s2.driver == Lifecycle.Driver.HOOK) {
           assertThat(s2.status).as(pair).isEqualTo(Lifecycle.UNKNOWN);
         }

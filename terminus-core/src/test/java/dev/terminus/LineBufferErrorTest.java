@@ -13,17 +13,18 @@ import org.junit.jupiter.api.Test;
 class LineBufferErrorTest {
   /** What the JDK's System.out is: a PrintStream that swallows the IOException of its file. */
   private static PrintStream brokenPipe() {
-    OutputStream fd = new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        throw new IOException("Broken pipe");
-      }
+    OutputStream fd =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            throw new IOException("Broken pipe");
+          }
 
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        throw new IOException("Broken pipe");
-      }
-    };
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            throw new IOException("Broken pipe");
+          }
+        };
     return new PrintStream(fd, true);
   }
 

@@ -35,8 +35,15 @@ class SettingsTest {
 
   private static Settings resolve(Map<String, String> env, Properties props) {
     return Settings.resolve(
-        "builder", Duration.ofSeconds(7), Settings.defaultSignals(), true, List.of(),
-        Duration.ofSeconds(8), false, env, props);
+        "builder",
+        Duration.ofSeconds(7),
+        Settings.defaultSignals(),
+        true,
+        List.of(),
+        Duration.ofSeconds(8),
+        false,
+        env,
+        props);
   }
 
   private static String refusal(Map<String, String> env, Properties props) {
@@ -63,10 +70,24 @@ class SettingsTest {
 
   @Test
   void systemPropertiesOverrideTheBuilder() {
-    Properties p = props(
-        "terminus.name", "prop", "terminus.deadline", "1s", "terminus.signals", "INT",
-        "terminus.signal-exit", "status", "terminus.threads-report-after", "2s",
-        "terminus.main-return", "exit", "terminus.report", "stderr", "terminus.stdout", "jdk");
+    Properties p =
+        props(
+            "terminus.name",
+            "prop",
+            "terminus.deadline",
+            "1s",
+            "terminus.signals",
+            "INT",
+            "terminus.signal-exit",
+            "status",
+            "terminus.threads-report-after",
+            "2s",
+            "terminus.main-return",
+            "exit",
+            "terminus.report",
+            "stderr",
+            "terminus.stdout",
+            "jdk");
     Settings s = resolve(env(), p);
     assertThat(s.name).isEqualTo("prop");
     assertThat(s.deadline).isEqualTo(Duration.ofSeconds(1));
@@ -80,15 +101,42 @@ class SettingsTest {
 
   @Test
   void environmentVariablesOverrideTheSystemPropertiesForEverySetting(@TempDir Path dir) {
-    Map<String, String> e = env(
-        "TERMINUS_NAME", "env", "TERMINUS_DEADLINE", "5s", "TERMINUS_SIGNALS", "TERM=0",
-        "TERMINUS_SIGNAL_EXIT", "raise", "TERMINUS_THREADS_REPORT_AFTER", "3s",
-        "TERMINUS_MAIN_RETURN", "wait", "TERMINUS_REPORT", "stderr", "TERMINUS_STDOUT", "line");
-    Properties p = props(
-        "terminus.name", "prop", "terminus.deadline", "1s", "terminus.signals", "INT",
-        "terminus.signal-exit", "status", "terminus.threads-report-after", "2s",
-        "terminus.main-return", "exit", "terminus.report", dir.resolve("stop.json").toString(),
-        "terminus.stdout", "jdk");
+    Map<String, String> e =
+        env(
+            "TERMINUS_NAME",
+            "env",
+            "TERMINUS_DEADLINE",
+            "5s",
+            "TERMINUS_SIGNALS",
+            "TERM=0",
+            "TERMINUS_SIGNAL_EXIT",
+            "raise",
+            "TERMINUS_THREADS_REPORT_AFTER",
+            "3s",
+            "TERMINUS_MAIN_RETURN",
+            "wait",
+            "TERMINUS_REPORT",
+            "stderr",
+            "TERMINUS_STDOUT",
+            "line");
+    Properties p =
+        props(
+            "terminus.name",
+            "prop",
+            "terminus.deadline",
+            "1s",
+            "terminus.signals",
+            "INT",
+            "terminus.signal-exit",
+            "status",
+            "terminus.threads-report-after",
+            "2s",
+            "terminus.main-return",
+            "exit",
+            "terminus.report",
+            dir.resolve("stop.json").toString(),
+            "terminus.stdout",
+            "jdk");
     Settings s = resolve(e, p);
     assertThat(s.name).isEqualTo("env");
     assertThat(s.deadline).isEqualTo(Duration.ofSeconds(5));
@@ -102,25 +150,40 @@ class SettingsTest {
 
   @Test
   void malformedVariableNextToAValidPropertyIsRefusedNamingTheVariable() {
-    Properties valid = props(
-        "terminus.deadline", "1s", "terminus.signals", "INT", "terminus.signal-exit", "status",
-        "terminus.threads-report-after", "2s", "terminus.main-return", "exit",
-        "terminus.report", "stderr", "terminus.stdout", "jdk");
+    Properties valid =
+        props(
+            "terminus.deadline",
+            "1s",
+            "terminus.signals",
+            "INT",
+            "terminus.signal-exit",
+            "status",
+            "terminus.threads-report-after",
+            "2s",
+            "terminus.main-return",
+            "exit",
+            "terminus.report",
+            "stderr",
+            "terminus.stdout",
+            "jdk");
     assertThat(refusal(env("TERMINUS_DEADLINE", "5x"), valid))
-        .isEqualTo("TERMINUS_DEADLINE: '5x' is not a positive duration"
-            + " (write it as 500ms, 10s, 2m, 1h or 10 for seconds)");
+        .isEqualTo(
+            "TERMINUS_DEADLINE: '5x' is not a positive duration"
+                + " (write it as 500ms, 10s, 2m, 1h or 10 for seconds)");
     assertThat(refusal(env("TERMINUS_SIGNALS", "QUIT"), valid))
         .isEqualTo("TERMINUS_SIGNALS: unknown signal 'QUIT' (Terminus handles INT, TERM and HUP)");
     assertThat(refusal(env("TERMINUS_SIGNAL_EXIT", "maybe"), valid))
         .isEqualTo("TERMINUS_SIGNAL_EXIT: 'maybe' is neither 'raise' nor 'status'");
     assertThat(refusal(env("TERMINUS_THREADS_REPORT_AFTER", "soon"), valid))
-        .isEqualTo("TERMINUS_THREADS_REPORT_AFTER: 'soon' is not a positive duration"
-            + " (write it as 500ms, 10s, 2m, 1h or 10 for seconds)");
+        .isEqualTo(
+            "TERMINUS_THREADS_REPORT_AFTER: 'soon' is not a positive duration"
+                + " (write it as 500ms, 10s, 2m, 1h or 10 for seconds)");
     assertThat(refusal(env("TERMINUS_MAIN_RETURN", "later"), valid))
         .isEqualTo("TERMINUS_MAIN_RETURN: 'later' is neither 'wait' nor 'exit'");
     assertThat(refusal(env("TERMINUS_REPORT", "/"), valid))
-        .isEqualTo("TERMINUS_REPORT: '/' names a directory, not a file (write a file path such as"
-            + " stop.json, or stderr)");
+        .isEqualTo(
+            "TERMINUS_REPORT: '/' names a directory, not a file (write a file path such as"
+                + " stop.json, or stderr)");
     assertThat(refusal(env("TERMINUS_STDOUT", "garbage"), valid))
         .isEqualTo("TERMINUS_STDOUT: 'garbage' is neither 'line' nor 'jdk'");
   }
@@ -128,18 +191,33 @@ class SettingsTest {
   @Test
   void malformedPropertyIsRefusedNamingTheProperty() {
     assertThat(refusal(env(), props("terminus.deadline", "5x")))
-        .isEqualTo("system property terminus.deadline: '5x' is not a positive duration"
-            + " (write it as 500ms, 10s, 2m, 1h or 10 for seconds)");
+        .isEqualTo(
+            "system property terminus.deadline: '5x' is not a positive duration"
+                + " (write it as 500ms, 10s, 2m, 1h or 10 for seconds)");
     assertThat(refusal(env(), props("terminus.stdout", "full")))
         .isEqualTo("system property terminus.stdout: 'full' is neither 'line' nor 'jdk'");
   }
 
   @Test
   void everyValueIsTrimmed() {
-    Map<String, String> e = env(
-        "TERMINUS_NAME", " tool ", "TERMINUS_DEADLINE", " 5s ", "TERMINUS_SIGNALS", " TERM , INT ",
-        "TERMINUS_SIGNAL_EXIT", " status\t", "TERMINUS_THREADS_REPORT_AFTER", "\t3s",
-        "TERMINUS_MAIN_RETURN", "exit\n", "TERMINUS_REPORT", "stderr ", "TERMINUS_STDOUT", " jdk ");
+    Map<String, String> e =
+        env(
+            "TERMINUS_NAME",
+            " tool ",
+            "TERMINUS_DEADLINE",
+            " 5s ",
+            "TERMINUS_SIGNALS",
+            " TERM , INT ",
+            "TERMINUS_SIGNAL_EXIT",
+            " status\t",
+            "TERMINUS_THREADS_REPORT_AFTER",
+            "\t3s",
+            "TERMINUS_MAIN_RETURN",
+            "exit\n",
+            "TERMINUS_REPORT",
+            "stderr ",
+            "TERMINUS_STDOUT",
+            " jdk ");
     Settings s = resolve(e, props());
     assertThat(s.name).isEqualTo("tool");
     assertThat(s.deadline).isEqualTo(Duration.ofSeconds(5));
@@ -154,16 +232,29 @@ class SettingsTest {
   @Test
   void anEmptyOrBlankValueCountsAsUnset() {
     assertThat(resolve(env("TERMINUS_SIGNALS", ""), props()).signals)
-        .as("the builder's signals").containsOnlyKeys("INT", "TERM", "HUP");
+        .as("the builder's signals")
+        .containsOnlyKeys("INT", "TERM", "HUP");
     assertThat(resolve(env("TERMINUS_SIGNALS", " "), props("terminus.signals", "none")).signals)
-        .as("the property in force").isEmpty();
+        .as("the property in force")
+        .isEmpty();
     assertThat(resolve(env(), props("terminus.signals", "")).signals)
         .containsOnlyKeys("INT", "TERM", "HUP");
-    Settings s = resolve(
-        env("TERMINUS_NAME", "", "TERMINUS_DEADLINE", " ", "TERMINUS_REPORT", "",
-            "TERMINUS_SIGNAL_EXIT", "", "TERMINUS_MAIN_RETURN", " ",
-            "TERMINUS_THREADS_REPORT_AFTER", ""),
-        props());
+    Settings s =
+        resolve(
+            env(
+                "TERMINUS_NAME",
+                "",
+                "TERMINUS_DEADLINE",
+                " ",
+                "TERMINUS_REPORT",
+                "",
+                "TERMINUS_SIGNAL_EXIT",
+                "",
+                "TERMINUS_MAIN_RETURN",
+                " ",
+                "TERMINUS_THREADS_REPORT_AFTER",
+                ""),
+            props());
     assertThat(s.name).isEqualTo("builder");
     assertThat(s.deadline).isEqualTo(Duration.ofSeconds(7));
     assertThat(s.report).isNull();
@@ -178,8 +269,10 @@ class SettingsTest {
     for (String bad : new String[] {",", " , ", "INT,,TERM", "INT,", ",TERM"}) {
       assertThat(refusal(env("TERMINUS_SIGNALS", bad), props()))
           .as(bad)
-          .isEqualTo("TERMINUS_SIGNALS: '" + bad.trim()
-              + "' has an empty item (write INT,TERM,HUP, or none)");
+          .isEqualTo(
+              "TERMINUS_SIGNALS: '"
+                  + bad.trim()
+                  + "' has an empty item (write INT,TERM,HUP, or none)");
     }
   }
 
@@ -201,8 +294,11 @@ class SettingsTest {
     for (String bad : new String[] {"/", dir.toString(), dir + "/", "missing/", "."}) {
       assertThat(refusal(env("TERMINUS_REPORT", bad), props()))
           .as(bad)
-          .isEqualTo("TERMINUS_REPORT: '" + bad + "' names a directory, not a file"
-              + " (write a file path such as stop.json, or stderr)");
+          .isEqualTo(
+              "TERMINUS_REPORT: '"
+                  + bad
+                  + "' names a directory, not a file"
+                  + " (write a file path such as stop.json, or stderr)");
     }
   }
 
@@ -227,8 +323,17 @@ class SettingsTest {
   @Test
   void builderDurationsLongerThanTheMaximumAreTakenAsTheMaximum() {
     Duration forever = ChronoUnit.FOREVER.getDuration();
-    Settings s = Settings.resolve(
-        null, forever, Settings.defaultSignals(), true, List.of(), forever, false, env(), props());
+    Settings s =
+        Settings.resolve(
+            null,
+            forever,
+            Settings.defaultSignals(),
+            true,
+            List.of(),
+            forever,
+            false,
+            env(),
+            props());
     assertThat(s.deadline.toNanos()).isEqualTo(Long.MAX_VALUE);
     assertThat(s.threadsReportAfter.toNanos()).isEqualTo(Long.MAX_VALUE);
   }

@@ -20,53 +20,58 @@ class ShutdownTest {
 
   @Test
   void unknownDependencyIsRefusedNamingIt() {
-    call(a -> {
-      Phase orphan = Phase.builder("orphan").build();
-      Phase child = Phase.builder("child").after(orphan).build();
-      assertThatThrownBy(() -> Terminus.shutdown().addPhase(child))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("phase 'child' depends on unregistered phase(s) [orphan]");
-    });
+    call(
+        a -> {
+          Phase orphan = Phase.builder("orphan").build();
+          Phase child = Phase.builder("child").after(orphan).build();
+          assertThatThrownBy(() -> Terminus.shutdown().addPhase(child))
+              .isInstanceOf(IllegalArgumentException.class)
+              .hasMessage("phase 'child' depends on unregistered phase(s) [orphan]");
+        });
   }
 
   @Test
   void cycleIsRefusedNamingThePhases() {
-    call(a -> {
-      Phase loop = Phase.builder("loop").after(Phase.FLUSH).before(Phase.DRAIN).build();
-      assertThatThrownBy(() -> Terminus.shutdown().addPhase(loop))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("form a dependency cycle")
-          .hasMessageContaining("loop")
-          .hasMessageContaining("drain");
-      assertThat(Terminus.shutdown().phases()).doesNotContain(loop);
-    });
+    call(
+        a -> {
+          Phase loop = Phase.builder("loop").after(Phase.FLUSH).before(Phase.DRAIN).build();
+          assertThatThrownBy(() -> Terminus.shutdown().addPhase(loop))
+              .isInstanceOf(IllegalArgumentException.class)
+              .hasMessageContaining("form a dependency cycle")
+              .hasMessageContaining("loop")
+              .hasMessageContaining("drain");
+          assertThat(Terminus.shutdown().phases()).doesNotContain(loop);
+        });
   }
 
   @Test
   void taskInAnUnregisteredPhaseIsRefused() {
-    call(a -> {
-      Phase stray = Phase.builder("stray").build();
-      assertThatThrownBy(() -> Terminus.shutdown().add(stray, "t", () -> {}))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("phase 'stray' is not registered; add it with Shutdown.addPhase first");
-    });
+    call(
+        a -> {
+          Phase stray = Phase.builder("stray").build();
+          assertThatThrownBy(() -> Terminus.shutdown().add(stray, "t", () -> {}))
+              .isInstanceOf(IllegalArgumentException.class)
+              .hasMessage("phase 'stray' is not registered; add it with Shutdown.addPhase first");
+        });
   }
 
   @Test
   void samePhaseTwiceIsRefused() {
-    call(a -> assertThatThrownBy(() -> Terminus.shutdown().addPhase(Phase.FLUSH))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("phase 'flush' is already registered"));
+    call(
+        a ->
+            assertThatThrownBy(() -> Terminus.shutdown().addPhase(Phase.FLUSH))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("phase 'flush' is already registered"));
   }
 
   @Test
   void badTimeoutsAndNamesAreRefused() {
-    assertThatThrownBy(() -> Phase.builder(" "))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Phase.builder(" ")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Phase.builder("x").timeout(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("must be positive");
-    assertThatThrownBy(() -> Terminus.shutdown().add(Phase.FLUSH, "t", Duration.ofSeconds(-1), () -> {}))
+    assertThatThrownBy(
+            () -> Terminus.shutdown().add(Phase.FLUSH, "t", Duration.ofSeconds(-1), () -> {}))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Terminus.shutdown().add(Phase.FLUSH, null, () -> {}))
         .isInstanceOf(NullPointerException.class)
@@ -76,25 +81,36 @@ class ShutdownTest {
   @Test
   void concurrentPhaseRunsItsTasksAtTheSameTime() {
     List<String> events = new CopyOnWriteArrayList<>();
-    int status = call(a -> {
-      Phase parallel = Phase.builder("parallel").after(Phase.STOP_SERVICES).before(Phase.FLUSH)
-          .concurrent(true).build();
-      Terminus.shutdown().addPhase(parallel);
-      CountDownLatch allStarted = new CountDownLatch(3);
-      for (int i = 1; i <= 3; i++) {
-        String name = "task " + i;
-        Terminus.shutdown().add(parallel, name, () -> {
-          events.add("start");
-          allStarted.countDown();
-          // Each task finishes only once all three have started: one by one, this never ends.
-          if (!allStarted.await(30, TimeUnit.SECONDS)) {
-            events.add("not concurrent");
-          }
-          events.add("end");
-        });
-      }
-      Terminus.shutdown().add(Phase.FLUSH, "after", () -> events.add("flush"));
-    });
+    int status =
+        call(
+            a -> {
+              Phase parallel =
+                  Phase.builder("parallel")
+                      .after(Phase.STOP_SERVICES)
+                      .before(Phase.FLUSH)
+                      .concurrent(true)
+                      .build();
+              Terminus.shutdown().addPhase(parallel);
+              CountDownLatch allStarted = new CountDownLatch(3);
+              for (int i = 1; i <= 3; i++) {
+                String name = "task " + i;
+                Terminus.shutdown()
+                    .add(
+                        parallel,
+                        name,
+                        () -> {
+                          events.add("start");
+                          allStarted.countDown();
+                          // Each task finishes only once all three have started: one by one, this
+                          // never ends.
+                          if (!allStarted.await(30, TimeUnit.SECONDS)) {
+                            events.add("not concurrent");
+                          }
+                          events.add("end");
+                        });
+              }
+              Terminus.shutdown().add(Phase.FLUSH, "after", () -> events.add("flush"));
+            });
     assertThat(status).isZero();
     assertThat(events).containsExactly("start", "start", "start", "end", "end", "end", "flush");
   }
@@ -102,21 +118,28 @@ class ShutdownTest {
   @Test
   void atExitTasksRunInCloseResourcesAfterFlushAndBeforeLogging() {
     List<String> events = new CopyOnWriteArrayList<>();
-    call(a -> {
-      Terminus.shutdown().add(Phase.LOGGING, "logging", () -> events.add("logging"));
-      Terminus.atExit(() -> events.add("atExit"));
-      Terminus.shutdown().add(Phase.FLUSH, "flush", () -> events.add("flush"));
-    });
+    call(
+        a -> {
+          Terminus.shutdown().add(Phase.LOGGING, "logging", () -> events.add("logging"));
+          Terminus.atExit(() -> events.add("atExit"));
+          Terminus.shutdown().add(Phase.FLUSH, "flush", () -> events.add("flush"));
+        });
     assertThat(events).containsExactly("flush", "atExit", "logging");
   }
 
   @Test
   void taskRegisteredDuringTheStopStillRuns() {
     List<String> events = new CopyOnWriteArrayList<>();
-    call(a -> Terminus.shutdown().add(Phase.LOGGING, "late registrar", () -> {
-      events.add("registrar");
-      Terminus.shutdown().add(Phase.FLUSH, "late", () -> events.add("late"));
-    }));
+    call(
+        a ->
+            Terminus.shutdown()
+                .add(
+                    Phase.LOGGING,
+                    "late registrar",
+                    () -> {
+                      events.add("registrar");
+                      Terminus.shutdown().add(Phase.FLUSH, "late", () -> events.add("late"));
+                    }));
     assertThat(events).containsExactly("registrar", "late");
   }
 }

@@ -61,21 +61,41 @@ class TerminusCallTest {
   @Test
   void returnsTheStatusOfEachExitPathInTurn() {
     assertThat(Terminus.call(new String[0], a -> {})).isZero();
-    assertThat(Terminus.call(new String[0], a -> {
-      throw Exit.now(3);
-    })).isEqualTo(3);
-    assertThat(Terminus.call(new String[0], a -> {
-      throw Exit.now();
-    })).isZero();
-    assertThat(Terminus.call(new String[0], a -> {
-      throw new Unavailable();
-    })).isEqualTo(69);
-    assertThat(Terminus.call(new String[0], a -> {
-      throw new IllegalStateException("boom");
-    })).isEqualTo(1);
-    assertThat(Terminus.call(new String[0], a -> {
-      throw Exit.now("bye");
-    })).isEqualTo(1);
+    assertThat(
+            Terminus.call(
+                new String[0],
+                a -> {
+                  throw Exit.now(3);
+                }))
+        .isEqualTo(3);
+    assertThat(
+            Terminus.call(
+                new String[0],
+                a -> {
+                  throw Exit.now();
+                }))
+        .isZero();
+    assertThat(
+            Terminus.call(
+                new String[0],
+                a -> {
+                  throw new Unavailable();
+                }))
+        .isEqualTo(69);
+    assertThat(
+            Terminus.call(
+                new String[0],
+                a -> {
+                  throw new IllegalStateException("boom");
+                }))
+        .isEqualTo(1);
+    assertThat(
+            Terminus.call(
+                new String[0],
+                a -> {
+                  throw Exit.now("bye");
+                }))
+        .isEqualTo(1);
     assertThat(stderr())
         .contains(": service unavailable")
         .contains("java.lang.IllegalStateException: boom")
@@ -84,46 +104,61 @@ class TerminusCallTest {
 
   @Test
   void argumentsReachTheBody() {
-    assertThat(Terminus.call(new String[] {"7"}, a -> {
-      throw Exit.now(Integer.parseInt(a[0]));
-    })).isEqualTo(7);
+    assertThat(
+            Terminus.call(
+                new String[] {"7"},
+                a -> {
+                  throw Exit.now(Integer.parseInt(a[0]));
+                }))
+        .isEqualTo(7);
   }
 
   @Test
   void caughtRequestStillDecidesTheStatusAndWithdrawnOneDoesNot() {
-    assertThat(Terminus.call(new String[0], a -> {
-      try {
-        throw Exit.now(4);
-      } catch (ExitException e) {
-        // swallowed
-      }
-    })).isEqualTo(4);
-    assertThat(Terminus.call(new String[0], a -> {
-      try {
-        throw Exit.now(4);
-      } catch (ExitException e) {
-        e.withdraw();
-      }
-      Exit.checkpoint();
-    })).isZero();
+    assertThat(
+            Terminus.call(
+                new String[0],
+                a -> {
+                  try {
+                    throw Exit.now(4);
+                  } catch (ExitException e) {
+                    // swallowed
+                  }
+                }))
+        .isEqualTo(4);
+    assertThat(
+            Terminus.call(
+                new String[0],
+                a -> {
+                  try {
+                    throw Exit.now(4);
+                  } catch (ExitException e) {
+                    e.withdraw();
+                  }
+                  Exit.checkpoint();
+                }))
+        .isZero();
   }
 
   @Test
   void checkpointRethrowsAFreshExceptionLinkedToTheRequest() {
     List<Throwable> seen = new ArrayList<>();
-    int status = Terminus.call(new String[0], a -> {
-      try {
-        throw Exit.now(9);
-      } catch (ExitException e) {
-        seen.add(e);
-      }
-      try {
-        Exit.checkpoint();
-      } catch (ExitException again) {
-        seen.add(again);
-        throw again;
-      }
-    });
+    int status =
+        Terminus.call(
+            new String[0],
+            a -> {
+              try {
+                throw Exit.now(9);
+              } catch (ExitException e) {
+                seen.add(e);
+              }
+              try {
+                Exit.checkpoint();
+              } catch (ExitException again) {
+                seen.add(again);
+                throw again;
+              }
+            });
     assertThat(status).isEqualTo(9);
     assertThat(seen).hasSize(2);
     assertThat(seen.get(1)).isNotSameAs(seen.get(0)).hasCause(seen.get(0));
@@ -132,32 +167,41 @@ class TerminusCallTest {
 
   @Test
   void checkpointWithdrawsTheOriginalRequestThroughTheCopy() {
-    assertThat(Terminus.call(new String[0], a -> {
-      try {
-        throw Exit.now(5);
-      } catch (ExitException e) {
-        // swallowed
-      }
-      try {
-        Exit.checkpoint();
-      } catch (ExitException again) {
-        again.withdraw();
-      }
-      assertThat(Exit.requested()).isFalse();
-    })).isZero();
+    assertThat(
+            Terminus.call(
+                new String[0],
+                a -> {
+                  try {
+                    throw Exit.now(5);
+                  } catch (ExitException e) {
+                    // swallowed
+                  }
+                  try {
+                    Exit.checkpoint();
+                  } catch (ExitException again) {
+                    again.withdraw();
+                  }
+                  assertThat(Exit.requested()).isFalse();
+                }))
+        .isZero();
   }
 
   @Test
   void cleanupTasksRunInReverseAndAFailingOneIsReported() {
     List<String> ran = new ArrayList<>();
-    int status = Terminus.call(new String[0], a -> {
-      Terminus.atExit("first", () -> ran.add("first"));
-      Terminus.atExit("broken", () -> {
-        throw new IllegalStateException("disk gone");
-      });
-      Terminus.atExit(() -> ran.add("third"));
-      throw Exit.now(2);
-    });
+    int status =
+        Terminus.call(
+            new String[0],
+            a -> {
+              Terminus.atExit("first", () -> ran.add("first"));
+              Terminus.atExit(
+                  "broken",
+                  () -> {
+                    throw new IllegalStateException("disk gone");
+                  });
+              Terminus.atExit(() -> ran.add("third"));
+              throw Exit.now(2);
+            });
     assertThat(status).isEqualTo(2);
     assertThat(ran).containsExactly("third", "first");
     assertThat(stderr())
@@ -167,14 +211,17 @@ class TerminusCallTest {
   @Test
   void haltReturnsItsStatusWithoutRunningCleanupOrFinallyHandlersThatCatchExits() {
     List<String> ran = new ArrayList<>();
-    int status = Terminus.call(new String[0], a -> {
-      Terminus.atExit(() -> ran.add("task"));
-      try {
-        Exit.halt(6, "halting");
-      } catch (ExitException e) {
-        ran.add("caught");
-      }
-    });
+    int status =
+        Terminus.call(
+            new String[0],
+            a -> {
+              Terminus.atExit(() -> ran.add("task"));
+              try {
+                Exit.halt(6, "halting");
+              } catch (ExitException e) {
+                ran.add("caught");
+              }
+            });
     assertThat(status).isEqualTo(6);
     assertThat(ran).isEmpty();
     assertThat(stderr()).isEqualTo("halting" + System.lineSeparator());
@@ -182,35 +229,45 @@ class TerminusCallTest {
 
   @Test
   void exitFromAWorkerInterruptsTheBodyAndDecidesTheStatus() {
-    int status = Terminus.call(new String[0], a -> {
-      Thread worker = new Thread(() -> {
-        throw Exit.now(8);
-      });
-      worker.start();
-      try {
-        new CountDownLatch(1).await(); // interrupted by the worker's request
-      } finally {
-        worker.join(); // its ExitException reaches the handler while the call still owns it
-      }
-    });
+    int status =
+        Terminus.call(
+            new String[0],
+            a -> {
+              Thread worker =
+                  new Thread(
+                      () -> {
+                        throw Exit.now(8);
+                      });
+              worker.start();
+              try {
+                new CountDownLatch(1).await(); // interrupted by the worker's request
+              } finally {
+                worker.join(); // its ExitException reaches the handler while the call still owns it
+              }
+            });
     assertThat(status).isEqualTo(8);
     assertThat(stderr()).as("an InterruptedException caused by the exit is not an error").isEmpty();
   }
 
   @Test
   void workerThatWithdrawsItsOwnRequestLeavesTheBodyUndisturbed() {
-    int status = Terminus.call(new String[0], a -> {
-      Thread worker = new Thread(() -> {
-        try {
-          throw Exit.now(5);
-        } catch (ExitException e) {
-          e.withdraw();
-        }
-      });
-      worker.start();
-      worker.join();
-      Thread.sleep(2 * Run.WORKER_GRACE.toMillis()); // past the grace: no interrupt comes
-    });
+    int status =
+        Terminus.call(
+            new String[0],
+            a -> {
+              Thread worker =
+                  new Thread(
+                      () -> {
+                        try {
+                          throw Exit.now(5);
+                        } catch (ExitException e) {
+                          e.withdraw();
+                        }
+                      });
+              worker.start();
+              worker.join();
+              Thread.sleep(2 * Run.WORKER_GRACE.toMillis()); // past the grace: no interrupt comes
+            });
     assertThat(status).isZero();
     assertThat(stderr()).isEmpty();
   }
@@ -218,13 +275,16 @@ class TerminusCallTest {
   @Test
   @SuppressWarnings("finally") // the very case under test
   void exceptionInFinallyWhileExitingWithZeroBecomesOne() {
-    int status = Terminus.call(new String[0], a -> {
-      try {
-        throw Exit.now(0);
-      } finally {
-        throw new IllegalStateException("finally failed");
-      }
-    });
+    int status =
+        Terminus.call(
+            new String[0],
+            a -> {
+              try {
+                throw Exit.now(0);
+              } finally {
+                throw new IllegalStateException("finally failed");
+              }
+            });
     assertThat(status).isEqualTo(1);
     assertThat(stderr()).contains("IllegalStateException: finally failed");
   }
@@ -238,28 +298,44 @@ class TerminusCallTest {
 
   @Test
   void runnersDoNotNest() {
-    int status = Terminus.call(new String[0], a ->
-        assertThatThrownBy(() -> Terminus.call(new String[0], b -> {}))
-            .isInstanceOf(IllegalStateException.class)
-            .hasMessageContaining("already running"));
+    int status =
+        Terminus.call(
+            new String[0],
+            a ->
+                assertThatThrownBy(() -> Terminus.call(new String[0], b -> {}))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already running"));
     assertThat(status).isZero();
   }
 
   @Test
   void mappedExceptionsUseTheMostSpecificClass() {
-    Runner runner = Terminus.builder()
-        .name("tool")
-        .map(RuntimeException.class, 70)
-        .map(IllegalArgumentException.class, 64)
-        .build();
-    assertThat(runner.call(new String[0], a -> {
-      throw new NumberFormatException("not a number: x");
-    })).isEqualTo(64);
-    assertThat(runner.call(new String[0], a -> {
-      throw new IllegalStateException("odd");
-    })).isEqualTo(70);
-    assertThat(stderr()).isEqualTo(
-        "tool: not a number: x" + System.lineSeparator() + "tool: odd" + System.lineSeparator());
+    Runner runner =
+        Terminus.builder()
+            .name("tool")
+            .map(RuntimeException.class, 70)
+            .map(IllegalArgumentException.class, 64)
+            .build();
+    assertThat(
+            runner.call(
+                new String[0],
+                a -> {
+                  throw new NumberFormatException("not a number: x");
+                }))
+        .isEqualTo(64);
+    assertThat(
+            runner.call(
+                new String[0],
+                a -> {
+                  throw new IllegalStateException("odd");
+                }))
+        .isEqualTo(70);
+    assertThat(stderr())
+        .isEqualTo(
+            "tool: not a number: x"
+                + System.lineSeparator()
+                + "tool: odd"
+                + System.lineSeparator());
   }
 
   @Test
@@ -270,14 +346,21 @@ class TerminusCallTest {
     assertThatThrownBy(() -> Exit.halt(-1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("status -1 out of range [0, 255]");
-    assertThatThrownBy(() -> Exit.now(null)).isInstanceOf(NullPointerException.class).hasMessage("message");
-    assertThatThrownBy(() -> Terminus.atExit(null)).isInstanceOf(NullPointerException.class).hasMessage("task");
+    assertThatThrownBy(() -> Exit.now(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("message");
+    assertThatThrownBy(() -> Terminus.atExit(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("task");
     assertThatThrownBy(() -> Terminus.builder().map(Exception.class, 300))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("300");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("300");
     assertThatThrownBy(() -> Terminus.builder().signals("USR1"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("USR1");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("USR1");
     assertThatThrownBy(() -> Terminus.builder().deadline(java.time.Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("positive");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("positive");
     assertThat(Exit.requested()).isFalse();
   }
 

@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code terminus demo [NAME]}: runs each scenario of the seed documents live in a child JVM and
- * shows, as a table, what the program printed, whether its finally blocks and cleanup ran, and
- * its exit status.
+ * shows, as a table, what the program printed, whether its finally blocks and cleanup ran, and its
+ * exit status.
  */
 @Command(
     name = "demo",
@@ -76,14 +76,25 @@ final class DemoCommand implements Callable<Integer> {
               "sys.exit(0) → throw Exit.now(0) inside try/finally, with an atExit task",
               List.of(
                   new Run(
-                      "graceful", PKG + "Graceful", null, 0, "finally:", "atExit:", false,
+                      "graceful",
+                      PKG + "Graceful",
+                      null,
+                      0,
+                      "finally:",
+                      "atExit:",
+                      false,
                       "finally and the atExit task ran, then status 0"))),
           new Scenario(
               "intercepted",
               "the seed's \"What does this print?\": throw Exit.now(1) in try/finally, caught outside",
               List.of(
                   new Run(
-                      "intercepted", PKG + "Intercepted", null, 1, "CRITICAL SECURITY WARN", null,
+                      "intercepted",
+                      PKG + "Intercepted",
+                      null,
+                      1,
+                      "CRITICAL SECURITY WARN",
+                      null,
                       false,
                       "finally ran and the catch intercepted it; the request stays pending"
                           + " (sticky) without withdraw(): 1"))),
@@ -92,34 +103,69 @@ final class DemoCommand implements Callable<Integer> {
               "os._exit(1) → Exit.halt(1) inside try/finally",
               List.of(
                   new Run(
-                      "halt", PKG + "Halt", null, 1, "finally:", "atExit:", false,
+                      "halt",
+                      PKG + "Halt",
+                      null,
+                      1,
+                      "finally:",
+                      "atExit:",
+                      false,
                       "immediate halt: no finally, no atExit, status 1"))),
           new Scenario(
               "error",
               "custom exception → one line and its own status; a bug → stack trace and 1",
               List.of(
                   new Run(
-                      "error (ExitStatus)", PKG + "Errors", "status", 78, "finally:", "atExit:",
-                      false, "an exception implementing ExitStatus: one line, status 78"),
+                      "error (ExitStatus)",
+                      PKG + "Errors",
+                      "status",
+                      78,
+                      "finally:",
+                      "atExit:",
+                      false,
+                      "an exception implementing ExitStatus: one line, status 78"),
                   new Run(
-                      "error (unexpected)", PKG + "Errors", "unexpected", 1, "finally:",
-                      "atExit:", false, "an unexpected RuntimeException: stack trace, status 1"))),
+                      "error (unexpected)",
+                      PKG + "Errors",
+                      "unexpected",
+                      1,
+                      "finally:",
+                      "atExit:",
+                      false,
+                      "an unexpected RuntimeException: stack trace, status 1"))),
           new Scenario(
               "ctrl-c",
               "KeyboardInterrupt → SIGINT makes Exit.checkpoint() throw SignalExit",
               List.of(
                   new Run(
-                      "ctrl-c", PKG + "CtrlC", null, 130, "finally:", "atExit:", true,
+                      "ctrl-c",
+                      PKG + "CtrlC",
+                      null,
+                      130,
+                      "finally:",
+                      "atExit:",
+                      true,
                       "caught like KeyboardInterrupt; cleanup ran; died by SIGINT: 130"))),
           new Scenario(
               "swallowed",
               "a framework catches Throwable around a job that exits with 3, then commits",
               List.of(
                   new Run(
-                      "swallowed (plain Java)", PKG + "Swallowed", "plain", 0, null, null, false,
+                      "swallowed (plain Java)",
+                      PKG + "Swallowed",
+                      "plain",
+                      0,
+                      null,
+                      null,
+                      false,
                       "the exit was swallowed: the transaction COMMITTED, status 0"),
                   new Run(
-                      "swallowed (Terminus)", PKG + "Swallowed", "terminus", 3, null, null,
+                      "swallowed (Terminus)",
+                      PKG + "Swallowed",
+                      "terminus",
+                      3,
+                      null,
+                      null,
                       false,
                       "the request is sticky: checkpoint() rethrew it, nothing committed, 3"))));
 
@@ -140,11 +186,13 @@ final class DemoCommand implements Callable<Integer> {
     }
     Style style = Style.detect();
     PrintStream out = System.out;
-    out.println(style.bold("terminus demo") + " — the seed scenarios, each run live in a child JVM");
+    out.println(
+        style.bold("terminus demo") + " — the seed scenarios, each run live in a child JVM");
     out.println();
     int columns = columns(Style.stdoutIsTerminal());
     for (Scenario s : chosen) {
-      List<String> title = wrap(s.title(), columns <= 0 ? Integer.MAX_VALUE : Math.max(20, columns - 14));
+      List<String> title =
+          wrap(s.title(), columns <= 0 ? Integer.MAX_VALUE : Math.max(20, columns - 14));
       out.println("  " + style.bold(pad(s.name(), 12)) + title.get(0));
       for (String more : title.subList(1, title.size())) {
         out.println(" ".repeat(14) + more);
@@ -175,16 +223,16 @@ final class DemoCommand implements Callable<Integer> {
       w0 = Math.max(w0, o.run().label().length());
     }
     int wStatus = "130 (SIGINT)".length();
-    String left =
-        pad("SCENARIO", w0) + "  " + pad("STATUS", wStatus) + "  FINALLY  CLEANUP  ";
+    String left = pad("SCENARIO", w0) + "  " + pad("STATUS", wStatus) + "  FINALLY  CLEANUP  ";
     // Printed lines wrap to fit the width; they are never cut. No width (a pipe, a file): no wrap.
     // Too narrow for the printed lines beside the columns: they go below each row instead.
     boolean stacked = columns > 0 && columns - left.length() - 5 < 30;
     String indent = stacked ? "    " : " ".repeat(left.length());
-    int wText =
-        columns <= 0 ? Integer.MAX_VALUE : Math.max(20, columns - indent.length() - 5);
+    int wText = columns <= 0 ? Integer.MAX_VALUE : Math.max(20, columns - indent.length() - 5);
     String header =
-        stacked ? left.stripTrailing() + "\n" + indent + "WHAT THE PROGRAM PRINTED" : left + "WHAT THE PROGRAM PRINTED";
+        stacked
+            ? left.stripTrailing() + "\n" + indent + "WHAT THE PROGRAM PRINTED"
+            : left + "WHAT THE PROGRAM PRINTED";
     String rule = "-".repeat(columns <= 0 ? left.length() + 40 : columns);
     out.println(style.bold(header));
     out.println(rule);
@@ -194,7 +242,9 @@ final class DemoCommand implements Callable<Integer> {
       String fin = r.finallyText() == null ? "-" : o.printed(r.finallyText()) ? "ran" : "no";
       String clean = r.cleanupText() == null ? "-" : o.printed(r.cleanupText()) ? "ran" : "no";
       String status = o.status() < 0 ? "?" : Integer.toString(o.status());
-      if (o.status() > 128 && o.status() <= 128 + 64 && SignalName.nameOf(o.status() - 128) != null) {
+      if (o.status() > 128
+          && o.status() <= 128 + 64
+          && SignalName.nameOf(o.status() - 128) != null) {
         status += " (SIG" + SignalName.nameOf(o.status() - 128) + ")";
       }
       boolean ok = o.problem() == null && o.status() == r.expected();
@@ -237,7 +287,10 @@ final class DemoCommand implements Callable<Integer> {
                     + "  ";
         out.println((lead + style.dim(stream) + "  " + text).stripTrailing());
       }
-      for (String part : wrap("=> " + r.lesson(), columns <= 0 ? Integer.MAX_VALUE : Math.max(20, columns - indent.length()))) {
+      for (String part :
+          wrap(
+              "=> " + r.lesson(),
+              columns <= 0 ? Integer.MAX_VALUE : Math.max(20, columns - indent.length()))) {
         out.println(indent + style.dim(part));
       }
       if (!ok) {
@@ -259,8 +312,8 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * The width to fit: {@code COLUMNS} when set, else the terminal's when stdout is one ({@code
-   * stty size} on {@code /dev/tty}), else 0 for "no limit".
+   * The width to fit: {@code COLUMNS} when set, else the terminal's when stdout is one ({@code stty
+   * size} on {@code /dev/tty}), else 0 for "no limit".
    */
   private static int columns(boolean terminal) {
     String env = System.getenv("COLUMNS");
@@ -283,7 +336,9 @@ final class DemoCommand implements Callable<Integer> {
               .redirectInput(new java.io.File("/dev/tty"))
               .redirectError(ProcessBuilder.Redirect.DISCARD)
               .start();
-      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+      String out =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
+              .trim();
       if (p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0 && out.matches("\\d+ \\d+")) {
         return Math.max(40, Integer.parseInt(out.substring(out.indexOf(' ') + 1)));
       }
@@ -323,7 +378,11 @@ final class DemoCommand implements Callable<Integer> {
     }
     for (Map.Entry<String, Integer> e : seen.entrySet()) {
       if (e.getValue() > 4) {
-        out.add(new String[] {e.getKey(), "(" + (e.getValue() - 4) + (e.getValue() == 5 ? " more line)" : " more lines)")});
+        out.add(
+            new String[] {
+              e.getKey(),
+              "(" + (e.getValue() - 4) + (e.getValue() == 5 ? " more line)" : " more lines)")
+            });
       }
     }
     return out;
@@ -392,7 +451,8 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static Thread reader(InputStream in, String tag, List<String[]> lines, CountDownLatch ready) {
+  private static Thread reader(
+      InputStream in, String tag, List<String[]> lines, CountDownLatch ready) {
     Thread t =
         new Thread(
             () -> {

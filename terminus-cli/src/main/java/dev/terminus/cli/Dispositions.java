@@ -12,10 +12,9 @@ import java.nio.file.Path;
  *
  * <p>What {@code terminus} does about it: {@code bin/terminus} resets INT, TERM and HUP to their
  * defaults before it execs the JVM; on JDK 22 or later the JVM resets them itself through the
- * foreign-function API ({@code signal(2)}) before installing its handlers; on JDK 17 to 21
- * started directly with {@code java -jar}, nothing can, and {@code terminus} says so in one line.
- * The command is started with INT, TERM and HUP at their defaults in every case (see {@link
- * Launch}).
+ * foreign-function API ({@code signal(2)}) before installing its handlers; on JDK 17 to 21 started
+ * directly with {@code java -jar}, nothing can, and {@code terminus} says so in one line. The
+ * command is started with INT, TERM and HUP at their defaults in every case (see {@link Launch}).
  */
 final class Dispositions {
   private Dispositions() {}
@@ -27,8 +26,7 @@ final class Dispositions {
    */
   static long ignored() {
     try {
-      for (String line :
-          Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
         if (line.startsWith("SigIgn:")) {
           return Long.parseUnsignedLong(line.substring(7).trim(), 16);
         }
@@ -50,8 +48,8 @@ final class Dispositions {
   }
 
   /**
-   * Resets an ignored signal to its default disposition, where the JDK can reach {@code
-   * signal(2)} (see {@link Native}).
+   * Resets an ignored signal to its default disposition, where the JDK can reach {@code signal(2)}
+   * (see {@link Native}).
    *
    * @param signal a signal
    * @return true if it is no longer ignored

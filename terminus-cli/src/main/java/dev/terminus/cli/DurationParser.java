@@ -27,8 +27,7 @@ public final class DurationParser {
    */
   public static Duration parse(String text) {
     if (text == null || text.isBlank()) {
-      throw new IllegalArgumentException(
-          "empty duration (" + FORMS + ")");
+      throw new IllegalArgumentException("empty duration (" + FORMS + ")");
     }
     String t = text.trim().toLowerCase(Locale.ROOT);
     if (t.startsWith("p")) {
@@ -43,8 +42,7 @@ public final class DurationParser {
     }
     Matcher m = FORMAT.matcher(t);
     if (!m.matches()) {
-      throw new IllegalArgumentException(
-          "malformed duration '" + text + "' (" + FORMS + ")");
+      throw new IllegalArgumentException("malformed duration '" + text + "' (" + FORMS + ")");
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2);

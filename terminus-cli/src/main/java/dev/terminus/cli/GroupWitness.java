@@ -9,28 +9,31 @@ import java.util.List;
 /**
  * Tells whether a signal {@code terminus} received was sent to its whole process group — a
  * terminal's Ctrl+C, {@code kill -- -PGID}, a shell's {@code kill %1} — or to its pid alone. A
- * command that runs in {@code terminus}'s group got a group signal at the same moment, and must
- * not get it a second time: a second Ctrl+C means "force" to Python and Terminus programs.
+ * command that runs in {@code terminus}'s group got a group signal at the same moment, and must not
+ * get it a second time: a second Ctrl+C means "force" to Python and Terminus programs.
  *
- * <p>Design: a sentinel, {@code env --block-signal=HUP,INT,TERM -- cat}, sits in {@code
- * terminus}'s process group with those signals blocked. A signal sent to the group is queued in
- * every member as it is sent, so it is pending in the sentinel before {@code terminus}'s handler
- * runs, and stays visible there ({@code ShdPnd} in {@code /proc/PID/status}); a signal sent to
- * {@code terminus}'s pid alone is not. Standard signals do not queue twice, so the sentinel is
- * replaced each time it has caught something; what it caught is kept until the matching signal
- * event is consumed. The sentinel reads a pipe from {@code terminus}, so it ends with it.
+ * <p>Design: a sentinel, {@code env --block-signal=HUP,INT,TERM -- cat}, sits in {@code terminus}'s
+ * process group with those signals blocked. A signal sent to the group is queued in every member as
+ * it is sent, so it is pending in the sentinel before {@code terminus}'s handler runs, and stays
+ * visible there ({@code ShdPnd} in {@code /proc/PID/status}); a signal sent to {@code terminus}'s
+ * pid alone is not. Standard signals do not queue twice, so the sentinel is replaced each time it
+ * has caught something; what it caught is kept until the matching signal event is consumed. The
+ * sentinel reads a pipe from {@code terminus}, so it ends with it.
  *
- * <p>Without {@code /proc} or an {@code env} with {@code --block-signal} (coreutils 8.31 or
- * later), nothing is known to be a group signal and every signal is forwarded. Not safe for
- * concurrent use: only the supervising thread calls it.
+ * <p>Without {@code /proc} or an {@code env} with {@code --block-signal} (coreutils 8.31 or later),
+ * nothing is known to be a group signal and every signal is forwarded. Not safe for concurrent use:
+ * only the supervising thread calls it.
  */
 final class GroupWitness implements AutoCloseable {
-  private static final List<SignalName> WATCHED = List.of(SignalName.HUP, SignalName.INT, SignalName.TERM);
+  private static final List<SignalName> WATCHED =
+      List.of(SignalName.HUP, SignalName.INT, SignalName.TERM);
 
   private final long pgrp;
   private Process sentinel;
+
   /** Every sentinel ever started: an ended one may linger until the JDK reaps it. */
   private final java.util.Set<Long> sentinels = new java.util.HashSet<>();
+
   /** Bits (1 << (signal - 1)) of group signals seen and not yet consumed. */
   private long caught;
 
@@ -123,7 +126,8 @@ final class GroupWitness implements AutoCloseable {
       long bits = 0;
       boolean found = false;
       for (String line :
-          Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.UTF_8)) {
+          Files.readAllLines(
+              Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.UTF_8)) {
         if (line.startsWith("ShdPnd:") || line.startsWith("SigPnd:")) {
           bits |= Long.parseUnsignedLong(line.substring(7).trim(), 16);
           found = true;
@@ -167,7 +171,8 @@ final class GroupWitness implements AutoCloseable {
         long blocked = -1;
         String name = null;
         for (String line :
-            Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.UTF_8)) {
+            Files.readAllLines(
+                Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.UTF_8)) {
           if (line.startsWith("SigBlk:")) {
             blocked = Long.parseUnsignedLong(line.substring(7).trim(), 16);
           } else if (line.startsWith("Name:")) {

@@ -25,7 +25,9 @@ public record Ladder(List<Step> steps) {
   public record Step(SignalName signal, Duration duration) {
     @Override
     public String toString() {
-      return signal.number() == 9 ? signal.name() : signal.name() + ":" + DurationParser.format(duration);
+      return signal.number() == 9
+          ? signal.name()
+          : signal.name() + ":" + DurationParser.format(duration);
     }
   }
 
@@ -68,7 +70,9 @@ public record Ladder(List<Step> steps) {
                 + "s for the tree to end)");
       }
       Duration wait =
-          colon < 0 ? Duration.ofSeconds(DEFAULT_WAIT_SECONDS) : DurationParser.parse(p.substring(colon + 1));
+          colon < 0
+              ? Duration.ofSeconds(DEFAULT_WAIT_SECONDS)
+              : DurationParser.parse(p.substring(colon + 1));
       steps.add(new Step(sig, wait));
     }
     return new Ladder(steps);

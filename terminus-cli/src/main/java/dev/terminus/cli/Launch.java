@@ -10,14 +10,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The argv that starts the command: the command itself when the JDK can start it as it is, or
- * the command behind two small helpers that {@code exec} it in place (same pid, nothing left
- * running) when the JDK cannot:
+ * The argv that starts the command: the command itself when the JDK can start it as it is, or the
+ * command behind two small helpers that {@code exec} it in place (same pid, nothing left running)
+ * when the JDK cannot:
  *
  * <ul>
- *   <li>{@code env --default-signal=HUP,INT,TERM --} when {@code terminus} has one of those
- *       signals ignored (see {@link Dispositions}): the command would inherit the ignore, and a
- *       Python command would never get its {@code KeyboardInterrupt};
+ *   <li>{@code env --default-signal=HUP,INT,TERM --} when {@code terminus} has one of those signals
+ *       ignored (see {@link Dispositions}): the command would inherit the ignore, and a Python
+ *       command would never get its {@code KeyboardInterrupt};
  *   <li>{@code /bin/sh -c 'decode; exec "$@"'} when an argument's bytes cannot pass through the
  *       JDK, which encodes every argument with the platform charset (ASCII when no locale is set,
  *       so {@code é} would become {@code ?}): such arguments travel as ASCII {@code printf %b}

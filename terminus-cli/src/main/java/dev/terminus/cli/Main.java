@@ -10,12 +10,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code terminus} command: {@code run} supervises a child command (timeout, stop ladder,
- * whole process tree, coreutils {@code timeout} exit statuses), {@code demo} runs the seed
- * scenarios live, {@code explain} decodes an exit status.
+ * The {@code terminus} command: {@code run} supervises a child command (timeout, stop ladder, whole
+ * process tree, coreutils {@code timeout} exit statuses), {@code demo} runs the seed scenarios
+ * live, {@code explain} decodes an exit status.
  *
- * <p>Every usage error prints one line and a hint on stderr and ends with status {@value
- * #USAGE}, never with a stack trace.
+ * <p>Every usage error prints one line and a hint on stderr and ends with status {@value #USAGE},
+ * never with a stack trace.
  */
 @Command(
     name = "terminus",

@@ -14,8 +14,8 @@ final class Native {
   private Native() {}
 
   /**
-   * A handle on a C function of the default library (libc), or empty where the JDK cannot call
-   * one (JDK 17 to 21, native access refused, no such symbol).
+   * A handle on a C function of the default library (libc), or empty where the JDK cannot call one
+   * (JDK 17 to 21, native access refused, no such symbol).
    *
    * @param name the function, for example {@code "prctl"}
    * @param result {@code int.class} or {@code long.class}

@@ -39,8 +39,10 @@ public final class ProcessTree {
   private final String marker;
   private final LongPredicate ownHelper;
   private final boolean subreaper;
+
   /** "pid:start" of processes whose environment was read and does not hold the marker. */
   private final Set<String> unmarked = new HashSet<>();
+
   /** Members that ended as zombies of this process (orphans it adopted as a subreaper). */
   private final List<Long> adoptedZombies = new ArrayList<>();
 
@@ -61,8 +63,8 @@ public final class ProcessTree {
    *     process started after the leader whose environment holds it is a member, wherever it went
    *     (a double-forked {@code setsid} escapee keeps its environment)
    * @param ownHelper the processes this process started for itself, never members
-   * @param subreaper whether this process is a child subreaper: its other children are orphans
-   *     of the tree, re-parented to it
+   * @param subreaper whether this process is a child subreaper: its other children are orphans of
+   *     the tree, re-parented to it
    */
   ProcessTree(ProcessHandle leader, String marker, LongPredicate ownHelper, boolean subreaper) {
     this.leader = leader.pid();
@@ -87,7 +89,8 @@ public final class ProcessTree {
    */
   public synchronized List<Long> snapshot() {
     ProcessHandle.of(leader)
-        .ifPresent(h -> h.descendants().forEach(d -> members.putIfAbsent(d.pid(), startOf(d.pid()))));
+        .ifPresent(
+            h -> h.descendants().forEach(d -> members.putIfAbsent(d.pid(), startOf(d.pid()))));
     if (Files.isDirectory(PROC)) {
       Map<Long, Stat> all = scan();
       boolean grew = true;
@@ -155,7 +158,12 @@ public final class ProcessTree {
     for (int i = 0; i <= env.length; i++) {
       if (i == env.length || env[i] == 0) {
         if (i - start > prefix.length && startsWith(env, start, prefix)) {
-          String value = new String(env, start + prefix.length, i - start - prefix.length, StandardCharsets.ISO_8859_1);
+          String value =
+              new String(
+                  env,
+                  start + prefix.length,
+                  i - start - prefix.length,
+                  StandardCharsets.ISO_8859_1);
           for (String id : value.split(",")) {
             if (id.equals(marker)) {
               return true;
@@ -186,9 +194,14 @@ public final class ProcessTree {
    */
   static String name(long pid) {
     try {
-      return Files.readString(PROC.resolve(Long.toString(pid)).resolve("comm"), StandardCharsets.UTF_8).strip();
+      return Files.readString(
+              PROC.resolve(Long.toString(pid)).resolve("comm"), StandardCharsets.UTF_8)
+          .strip();
     } catch (IOException | RuntimeException e) {
-      return ProcessHandle.of(pid).flatMap(h -> h.info().command()).map(c -> Path.of(c).getFileName().toString()).orElse("?");
+      return ProcessHandle.of(pid)
+          .flatMap(h -> h.info().command())
+          .map(c -> Path.of(c).getFileName().toString())
+          .orElse("?");
     }
   }
 
@@ -291,7 +304,9 @@ public final class ProcessTree {
   static Stat readStat(long pid) {
     String line;
     try {
-      line = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.UTF_8);
+      line =
+          Files.readString(
+              PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.UTF_8);
     } catch (IOException | RuntimeException e) {
       return null;
     }

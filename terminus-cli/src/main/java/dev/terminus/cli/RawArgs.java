@@ -25,8 +25,8 @@ final class RawArgs {
   private RawArgs() {}
 
   /**
-   * The arguments with their exact bytes, when {@code /proc/self/cmdline} ends with arguments
-   * that decode to {@code args}; otherwise {@code args} as they are.
+   * The arguments with their exact bytes, when {@code /proc/self/cmdline} ends with arguments that
+   * decode to {@code args}; otherwise {@code args} as they are.
    *
    * @param args {@code main}'s arguments
    * @return the same arguments, decoded losslessly
@@ -88,7 +88,12 @@ final class RawArgs {
     while (i < b.length) {
       int c = b[i] & 0xff;
       // How many continuation bytes the lead byte announces; -1: not a lead byte.
-      int n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+      int n =
+          c < 0x80
+              ? 0
+              : c >= 0xc2 && c <= 0xdf
+                  ? 1
+                  : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
       if (n > 0 && i + n < b.length && validSequence(b, i, n)) {
         out.append(new String(b, i, n + 1, StandardCharsets.UTF_8));
         i += n + 1;

@@ -35,6 +35,7 @@ final class RunReport {
   ProcessTree tree;
   String error;
   int status;
+
   /** The signal terminus ends by (the one that killed the command), or null. */
   String raised;
 

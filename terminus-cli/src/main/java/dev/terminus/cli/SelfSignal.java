@@ -10,11 +10,11 @@ import java.util.concurrent.TimeUnit;
  * 128+N, and a shell loop stops on Ctrl+C.
  *
  * <p>The default disposition is restored with {@code sun.misc.Signal}, then the signal is sent to
- * the own pid with {@code kill}. When that is not possible the caller exits with 128+N instead:
- * as PID 1 (the kernel does not deliver a default-action signal to a namespace's init), for the
+ * the own pid with {@code kill}. When that is not possible the caller exits with 128+N instead: as
+ * PID 1 (the kernel does not deliver a default-action signal to a namespace's init), for the
  * signals whose default action dumps core (QUIT, ILL, TRAP, ABRT, BUS, FPE, SEGV, XCPU, XFSZ, SYS:
- * the JVM owns several of them, and a core of the JVM helps no one), for a signal the JVM
- * reserves, and for one this process ignores (ignored when the JVM started, and not reset).
+ * the JVM owns several of them, and a core of the JVM helps no one), for a signal the JVM reserves,
+ * and for one this process ignores (ignored when the JVM started, and not reset).
  */
 final class SelfSignal {
   /** Signals whose default action is to dump core. */
@@ -66,8 +66,7 @@ final class SelfSignal {
     }
     try {
       Process kill =
-          new ProcessBuilder(
-                  "kill", "-s", name, "--", Long.toString(ProcessHandle.current().pid()))
+          new ProcessBuilder("kill", "-s", name, "--", Long.toString(ProcessHandle.current().pid()))
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();

@@ -7,8 +7,8 @@ import java.util.Map;
  * A signal the ladder can send, by name ({@code INT}, {@code SIGTERM}, {@code kill}) or number
  * ({@code 9}). Names are those of Linux; numbers are sent as they are.
  *
- * @param name the name without the {@code SIG} prefix, or the number as text for a signal that
- *     has no name here
+ * @param name the name without the {@code SIG} prefix, or the number as text for a signal that has
+ *     no name here
  * @param number the signal number on Linux
  */
 public record SignalName(String name, int number) {
@@ -19,9 +19,9 @@ public record SignalName(String name, int number) {
 
   /** Linux names of signals 1 to 31, for messages; index is the number. */
   private static final String[] LINUX = {
-    null, "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV",
-    "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU",
-    "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS"
+    null, "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2",
+    "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU",
+    "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS"
   };
 
   /** SIGINT. */
@@ -88,7 +88,8 @@ public record SignalName(String name, int number) {
     try {
       return parse(text);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("invalid signal '" + (text == null ? "" : text.trim()) + "'");
+      throw new IllegalArgumentException(
+          "invalid signal '" + (text == null ? "" : text.trim()) + "'");
     }
   }
 

@@ -1,8 +1,8 @@
 package dev.terminus.cli;
 
 /**
- * The meanings of exit statuses, for {@code terminus explain}: the shell conventions, the
- * sysexits range, coreutils {@code timeout}'s 124 to 127, and 128+N for a death by signal N.
+ * The meanings of exit statuses, for {@code terminus explain}: the shell conventions, the sysexits
+ * range, coreutils {@code timeout}'s 124 to 127, and 128+N for a death by signal N.
  */
 public final class StatusMeanings {
   private static final String[][] SYSEXITS = {
@@ -110,8 +110,14 @@ public final class StatusMeanings {
     String name = SignalName.nameOf(n);
     String sig = name == null ? "signal " + n : "SIG" + name;
     StringBuilder b = new StringBuilder();
-    b.append(s).append(": killed by ").append(sig).append(" (signal ").append(n).append(", 128+")
-        .append(n).append(").\n");
+    b.append(s)
+        .append(": killed by ")
+        .append(sig)
+        .append(" (signal ")
+        .append(n)
+        .append(", 128+")
+        .append(n)
+        .append(").\n");
     b.append("   ").append(cause(name == null ? "" : name));
     return b.toString();
   }

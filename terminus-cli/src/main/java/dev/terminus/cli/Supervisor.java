@@ -52,6 +52,7 @@ public final class Supervisor {
   private GroupWitness witness;
   private boolean subreaper;
   private int raise;
+
   /** The value of {@link ProcessTree#MARKER} for this run: unique on this machine. */
   private final String runId =
       ProcessHandle.current().pid()
@@ -161,7 +162,9 @@ public final class Supervisor {
     Instant startedAt = Instant.now();
     if (!ladder.endsWithKill() && compat == null) {
       err.println(
-          "terminus: warning: the ladder " + ladder + " has no KILL step; a child that ignores it keeps running");
+          "terminus: warning: the ladder "
+              + ladder
+              + " has no KILL step; a child that ignores it keeps running");
     }
     for (SignalName s : Signals.install(events)) {
       err.println(
@@ -241,9 +244,17 @@ public final class Supervisor {
         // Die the way the command died, as coreutils timeout does (see SelfSignal).
         r.raised = r.signal;
         raise = raw - 128;
-        note("exit status " + r.status + ": terminus ends by SIG" + r.signal + " as the command did");
+        note(
+            "exit status "
+                + r.status
+                + ": terminus ends by SIG"
+                + r.signal
+                + " as the command did");
       } else {
-        note("exit status " + r.status + (r.status == TIMED_OUT && r.timedOut ? " (timed out)" : ""));
+        note(
+            "exit status "
+                + r.status
+                + (r.status == TIMED_OUT && r.timedOut ? " (timed out)" : ""));
       }
       return r.status;
     } finally {
@@ -266,14 +277,17 @@ public final class Supervisor {
   private static String named(List<Long> pids) {
     StringBuilder b = new StringBuilder();
     for (long pid : pids) {
-      b.append(b.length() == 0 ? "" : ", ").append(pid).append(" (").append(ProcessTree.name(pid)).append(')');
+      b.append(b.length() == 0 ? "" : ", ")
+          .append(pid)
+          .append(" (")
+          .append(ProcessTree.name(pid))
+          .append(')');
     }
     return b.toString();
   }
 
   private void supervise(Process child, RunReport r) {
-    ProcessTree tree =
-        new ProcessTree(child.toHandle(), runId, witness::isSentinel, subreaper);
+    ProcessTree tree = new ProcessTree(child.toHandle(), runId, witness::isSentinel, subreaper);
     r.tree = tree;
     snapshot(tree);
     long timeoutAt = timeout == null ? Long.MAX_VALUE : timeout.toMillis();
@@ -299,7 +313,12 @@ public final class Supervisor {
           // The whole tree, always: what the command left behind is stopped with the same
           // ladder, as systemd's KillMode=control-group does.
           r.trigger = "the command ended, leaving " + describe(left);
-          note("the command ended, leaving " + named(left) + "; stop ladder " + ladder + " from step 1");
+          note(
+              "the command ended, leaving "
+                  + named(left)
+                  + "; stop ladder "
+                  + ladder
+                  + " from step 1");
           step = 0;
           stepEnd = send(tree, step, r, null);
           continue;
@@ -439,7 +458,9 @@ public final class Supervisor {
             + s.signal()
             + " -> "
             + describe(pids)
-            + (had.isEmpty() ? "" : "; " + describe(had) + " already got it from the process group"));
+            + (had.isEmpty()
+                ? ""
+                : "; " + describe(had) + " already got it from the process group"));
     return at + s.duration().toMillis();
   }
 
@@ -453,8 +474,8 @@ public final class Supervisor {
 
   /**
    * Signals every live member of the tree, except those in {@code terminus}'s process group when
-   * {@code group} is {@code sig}: they got it with the group. Returns the pids signalled; adds
-   * the ones left out to {@code had}.
+   * {@code group} is {@code sig}: they got it with the group. Returns the pids signalled; adds the
+   * ones left out to {@code had}.
    */
   private List<Long> signal(ProcessTree tree, SignalName sig, SignalName group, List<Long> had) {
     List<Long> pids = new ArrayList<>();

@@ -75,11 +75,17 @@ final class TimeoutCommand implements Callable<Integer> {
       description = "Say on stderr each signal sent to COMMAND.")
   boolean verbose;
 
-  @Parameters(index = "0", paramLabel = "DURATION", converter = Interval.class,
+  @Parameters(
+      index = "0",
+      paramLabel = "DURATION",
+      converter = Interval.class,
       description = "How long COMMAND may run; 0 disables the timeout.")
   Duration duration;
 
-  @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND",
+  @Parameters(
+      index = "1..*",
+      arity = "1..*",
+      paramLabel = "COMMAND",
       description = "The command and its arguments, passed verbatim.")
   List<String> command;
 
@@ -119,8 +125,10 @@ final class TimeoutCommand implements Callable<Integer> {
   static final class Interval implements ITypeConverter<Duration> {
     private static final Pattern FORMAT =
         Pattern.compile("((?:\\d+\\.?\\d*|\\.\\d+)(?:e[-+]?\\d+)?)([smhd]?)");
+
     /** Longer than any run; coreutils clamps the same way. */
-    private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(Supervisor.FOREVER.getSeconds());
+    private static final BigDecimal MAX_SECONDS =
+        BigDecimal.valueOf(Supervisor.FOREVER.getSeconds());
 
     @Override
     public Duration convert(String value) {
@@ -151,7 +159,8 @@ final class TimeoutCommand implements Callable<Integer> {
       if (seconds.compareTo(MAX_SECONDS) >= 0) {
         return Supervisor.FOREVER;
       }
-      long nanos = seconds.movePointRight(9).setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+      long nanos =
+          seconds.movePointRight(9).setScale(0, java.math.RoundingMode.CEILING).longValueExact();
       return Duration.ofNanos(nanos);
     }
   }

@@ -59,8 +59,15 @@ class ArgumentsTest {
     Launch l = Launch.of(List.of("python3", "job.py"), 1L << 1, "/usr/bin/env");
     assertThat(l.argv())
         .containsExactly(
-            "/usr/bin/env", "--default-signal=HUP,INT,TERM", "--", "/bin/sh", "-c", "exec \"$@\"",
-            "terminus", "python3", "job.py");
+            "/usr/bin/env",
+            "--default-signal=HUP,INT,TERM",
+            "--",
+            "/bin/sh",
+            "-c",
+            "exec \"$@\"",
+            "terminus",
+            "python3",
+            "job.py");
   }
 
   @Test

@@ -12,11 +12,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code terminus run} started the way scripts start it, with signals ignored: as a background
- * job ({@code cmd &}: SIGINT ignored) and under {@code nohup} (SIGHUP too). Side by side with
- * coreutils {@code timeout} in the same place, in both forms: {@code bin/terminus} (the launcher
- * resets the signals) and {@code java -jar terminus.jar} (the JVM resets them on JDK 22 or
- * later; on JDK 17 it cannot, and says so).
+ * {@code terminus run} started the way scripts start it, with signals ignored: as a background job
+ * ({@code cmd &}: SIGINT ignored) and under {@code nohup} (SIGHUP too). Side by side with coreutils
+ * {@code timeout} in the same place, in both forms: {@code bin/terminus} (the launcher resets the
+ * signals) and {@code java -jar terminus.jar} (the JVM resets them on JDK 22 or later; on JDK 17 it
+ * cannot, and says so).
  */
 class BackgroundIT {
   @TempDir Path dir;
@@ -78,14 +78,20 @@ class BackgroundIT {
   void inABackgroundJobSigintReachesThePythonChildUnderCoreutilsTimeout() throws Exception {
     Proc how = background("", with(List.of("timeout", "60")), "INT");
     assertThat(Procs.howEnded(how)).isEqualTo("killed by SIGINT");
-    assertThat(how.out()).contains("child INT default").contains("KeyboardInterrupt").contains("finally");
+    assertThat(how.out())
+        .contains("child INT default")
+        .contains("KeyboardInterrupt")
+        .contains("finally");
   }
 
   @Test
   void inABackgroundJobSigintReachesThePythonChildUnderBinTerminus() throws Exception {
     Proc how = background("", with(binTerminus("run", "--")), "INT");
     assertThat(Procs.howEnded(how)).as(how.err()).isEqualTo("killed by SIGINT");
-    assertThat(how.out()).contains("child INT default").contains("KeyboardInterrupt").contains("finally");
+    assertThat(how.out())
+        .contains("child INT default")
+        .contains("KeyboardInterrupt")
+        .contains("finally");
     assertThat(how.err()).doesNotContain("warning");
   }
 
@@ -95,14 +101,20 @@ class BackgroundIT {
     if (jvmCanResetSignals()) {
       Proc how = background("", cmd, "INT");
       assertThat(Procs.howEnded(how)).as(how.err()).isEqualTo("killed by SIGINT");
-      assertThat(how.out()).contains("child INT default").contains("KeyboardInterrupt").contains("finally");
+      assertThat(how.out())
+          .contains("child INT default")
+          .contains("KeyboardInterrupt")
+          .contains("finally");
       assertThat(how.err()).doesNotContain("warning");
     } else {
       // JDK 17: SIGINT stays ignored by terminus, which says so; the command still starts with
       // SIGINT at its default, so the ladder that SIGTERM starts gives it KeyboardInterrupt.
       Proc how = background("", cmd, "TERM");
       assertThat(Procs.howEnded(how)).as(how.err()).isEqualTo("exited 130");
-      assertThat(how.out()).contains("child INT default").contains("KeyboardInterrupt").contains("finally");
+      assertThat(how.out())
+          .contains("child INT default")
+          .contains("KeyboardInterrupt")
+          .contains("finally");
       assertThat(how.err())
           .contains(
               "terminus: warning: SIGINT was ignored when terminus started (a background job,"
@@ -146,10 +158,16 @@ class BackgroundIT {
   @Test
   void theCtrlCDemoWorksInABackgroundJob() throws Exception {
     String line =
-        String.join(" ", Proc.terminusCommand("demo", "ctrl-c").stream().map(BackgroundIT::quote).toArray(String[]::new));
+        String.join(
+            " ",
+            Proc.terminusCommand("demo", "ctrl-c").stream()
+                .map(BackgroundIT::quote)
+                .toArray(String[]::new));
     Proc t = procs.start(dir, List.of("bash", "-c", line + " & wait $!"));
     assertThat(t.waitFor()).as(t.out() + t.err()).isZero();
-    assertThat(t.out()).contains("died by SIGINT: 130").contains("Every scenario ended as documented.");
+    assertThat(t.out())
+        .contains("died by SIGINT: 130")
+        .contains("Every scenario ended as documented.");
   }
 
   @Test
@@ -157,7 +175,8 @@ class BackgroundIT {
     Path out = dir.resolve("args.txt");
     byte[] latin1 = {'l', 'a', 't', (byte) 0xe9};
     String weird = "h\u00e9llo \u2713\n'$HOME' \\0101 *";
-    List<String> cmd = new ArrayList<>(List.of("env", "-u", "LANG", "-u", "LC_ALL", "-u", "LC_CTYPE"));
+    List<String> cmd =
+        new ArrayList<>(List.of("env", "-u", "LANG", "-u", "LC_ALL", "-u", "LC_CTYPE"));
     cmd.addAll(
         Proc.terminusCommand(
             "run",

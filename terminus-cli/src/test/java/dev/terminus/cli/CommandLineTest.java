@@ -62,7 +62,8 @@ class CommandLineTest {
 
   @Test
   void unknownOptionAndMissingSubcommand() {
-    assertUsageError(run("run", "--frobnicate", "--", "true"), "--frobnicate", "Try 'terminus run --help'.");
+    assertUsageError(
+        run("run", "--frobnicate", "--", "true"), "--frobnicate", "Try 'terminus run --help'.");
     assertUsageError(run(), "missing subcommand", "Try 'terminus --help'.");
   }
 
@@ -106,6 +107,7 @@ class CommandLineTest {
     assertThat(r.status()).isZero();
     assertThat(r.err()).isEmpty();
   }
+
   @Test
   void everyHelpFitsIn80ColumnsAndEverySummaryIsASentence() {
     for (String[] args :
@@ -122,7 +124,8 @@ class CommandLineTest {
       }
     }
     String root = run("--help").out();
-    String commands = root.substring(root.indexOf("Commands:"), root.indexOf("\n\n", root.indexOf("Commands:")));
+    String commands =
+        root.substring(root.indexOf("Commands:"), root.indexOf("\n\n", root.indexOf("Commands:")));
     for (String summary : commands.split("\n  (?=\\S)")) {
       if (!summary.startsWith("Commands:")) {
         assertThat(summary.strip()).as(summary).endsWith(".");

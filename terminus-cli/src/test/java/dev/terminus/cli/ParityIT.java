@@ -38,7 +38,8 @@ class ParityIT {
     int cs = c.waitFor();
     int ts = t.waitFor();
     assertThat(cs).as("coreutils timeout " + String.join(" ", command)).isEqualTo(expected);
-    assertThat(ts).as("terminus run " + String.join(" ", command) + "; stderr " + t.err())
+    assertThat(ts)
+        .as("terminus run " + String.join(" ", command) + "; stderr " + t.err())
         .isEqualTo(cs);
   }
 

@@ -22,16 +22,18 @@ import java.util.Set;
  * stdout's lines joined by newlines.
  */
 final class Proc {
-  /** The child's pid, for {@code t.process.pid()}. */
-  final ProcessHandle process;
+  /** The child's pid, for {@code t.process.pid()}; known even when the child has already ended. */
+  final Pid process;
+
+  /** A pid that outlives its process: a command that fails at once is reaped before we look. */
+  record Pid(long pid) {}
 
   final ChildProcess child;
   private final Set<Integer> returned = new HashSet<>(); // guarded by this
 
   Proc(ChildProcess child) {
     this.child = child;
-    this.process =
-        ProcessHandle.of(child.pid()).orElseThrow(() -> new AssertionError("the child is gone"));
+    this.process = new Pid(child.pid());
   }
 
   /** The java that runs these tests (JDK 17 or 25), for the terminus child too. */
@@ -61,7 +63,8 @@ final class Proc {
    * returns it; the kit kills the tree if none comes.
    */
   String awaitLine(String text) {
-    List<String> lines = child.awaitLines(l -> first(l, text) >= 0, "a line containing '" + text + "'");
+    List<String> lines =
+        child.awaitLines(l -> first(l, text) >= 0, "a line containing '" + text + "'");
     synchronized (this) {
       int i = first(lines, text);
       returned.add(i);

@@ -10,13 +10,13 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The processes one test started, through terminus-test: registered with {@code
- * @RegisterExtension}, it closes them when the test ends, passed or failed, killing every one of
- * them that still runs with its whole tree. Not safe for concurrent use.
+ * The processes one test started, through terminus-test: registered with
+ * {@code @RegisterExtension}, it closes them when the test ends, passed or failed, killing every
+ * one of them that still runs with its whole tree. Not safe for concurrent use.
  *
  * <p>Every child runs under the kit's reaper, which reads its status with {@code waitpid}, so
- * {@link #howEnded} tells a death by a signal ({@code killed by SIGINT}) from a plain exit with
- * the same number ({@code exited 130}), which {@link Process#exitValue()} cannot.
+ * {@link #howEnded} tells a death by a signal ({@code killed by SIGINT}) from a plain exit with the
+ * same number ({@code exited 130}), which {@link Process#exitValue()} cannot.
  */
 final class Procs implements AfterEachCallback {
   private Children children = new Children();
@@ -61,7 +61,9 @@ final class Procs implements AfterEachCallback {
     return how.child.pid();
   }
 
-  /** Waits for a {@link #how} child to end; returns {@code exited N} or {@code killed by SIGNAME}. */
+  /**
+   * Waits for a {@link #how} child to end; returns {@code exited N} or {@code killed by SIGNAME}.
+   */
   static String howEnded(Proc how) {
     ChildResult r = how.result();
     switch (r.ending()) {

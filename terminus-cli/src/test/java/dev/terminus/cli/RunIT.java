@@ -208,7 +208,8 @@ class RunIT {
   @Test
   void anEscapeeThatClearsItsEnvironmentIsStoppedWhereTerminusIsASubreaper() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(
-        Runtime.version().feature() >= 22, "a child subreaper needs the JDK 22 foreign-function API");
+        Runtime.version().feature() >= 22,
+        "a child subreaper needs the JDK 22 foreign-function API");
     long escapee = escapeeStopped("setsid env -i sleep 302");
     assertThat(Proc.alive(escapee)).as("escapee " + escapee + " alive").isFalse();
   }
@@ -228,8 +229,16 @@ class RunIT {
     Path report = dir.resolve("survivor.json");
     Proc t =
         procs.terminus(
-            dir, "run", "--timeout", "500ms", "--ladder", "TERM:300ms", "--report",
-            report.toString(), "--", sh.toString());
+            dir,
+            "run",
+            "--timeout",
+            "500ms",
+            "--ladder",
+            "TERM:300ms",
+            "--report",
+            report.toString(),
+            "--",
+            sh.toString());
     t.awaitLine("ready");
     long survivor = Long.parseLong(Files.readString(dir.resolve("survivor.pid")).trim());
     t.adopt(survivor);
@@ -257,7 +266,14 @@ class RunIT {
     Path report = dir.resolve("left.json");
     Proc t =
         procs.terminus(
-            dir, "run", "-v", "--ladder", "TERM:5s,KILL", "--report", report.toString(), "--",
+            dir,
+            "run",
+            "-v",
+            "--ladder",
+            "TERM:5s,KILL",
+            "--report",
+            report.toString(),
+            "--",
             leavesAnEscapee().toString());
     int status = t.waitFor();
     long left = Long.parseLong(Files.readString(dir.resolve("left.pid")).trim());

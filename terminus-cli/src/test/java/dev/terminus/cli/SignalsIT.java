@@ -11,9 +11,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * How {@code terminus run} ends and how it passes signals on, read with a real {@code waitpid}
- * (see {@link Procs#how}): it dies by the signal that killed its command, and it never sends a
- * command a signal that the command's process group already got from a terminal.
+ * How {@code terminus run} ends and how it passes signals on, read with a real {@code waitpid} (see
+ * {@link Procs#how}): it dies by the signal that killed its command, and it never sends a command a
+ * signal that the command's process group already got from a terminal.
  */
 class SignalsIT {
   @TempDir Path dir;
@@ -145,10 +145,7 @@ class SignalsIT {
   @Test
   void aShellLoopOverTerminusStopsAtCtrlC() throws Exception {
     Path job =
-        Proc.script(
-            dir,
-            "sleeper.py",
-            "import time\nprint('ready', flush=True)\ntime.sleep(60)\n");
+        Proc.script(dir, "sleeper.py", "import time\nprint('ready', flush=True)\ntime.sleep(60)\n");
     String terminus = String.join(" ", Proc.terminusCommand("run", "--"));
     Proc how =
         procs.how(
@@ -256,8 +253,10 @@ class SignalsIT {
         probe.waitFor() == 0, "unshare --pid needs privileges here: " + probe.err());
     Path lines = dir.resolve("finally.txt");
     Path job = pythonJobReportingInterrupts(lines, false);
-    List<String> cmd = new java.util.ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc"));
-    cmd.addAll(Proc.terminusCommand("run", "--ladder", "INT:8s,KILL", "--", "python3", job.toString()));
+    List<String> cmd =
+        new java.util.ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc"));
+    cmd.addAll(
+        Proc.terminusCommand("run", "--ladder", "INT:8s,KILL", "--", "python3", job.toString()));
     Proc how = procs.how(dir, false, cmd);
     long unshare = Procs.pidOf(how);
     how.awaitLine("ready");

@@ -3,9 +3,9 @@ package dev.terminus.cli;
 import dev.terminus.Terminus;
 
 /**
- * A Terminus program whose one cleanup task takes {@code args[0]} ms: a second SIGINT while it
- * runs forces the exit and skips it ({@code exit forced} on stderr), so it shows whether a
- * supervisor sent SIGINT twice. Prints {@code ready}, then waits to be stopped.
+ * A Terminus program whose one cleanup task takes {@code args[0]} ms: a second SIGINT while it runs
+ * forces the exit and skips it ({@code exit forced} on stderr), so it shows whether a supervisor
+ * sent SIGINT twice. Prints {@code ready}, then waits to be stopped.
  */
 public final class SlowCleanup {
   private SlowCleanup() {}

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TimeoutParityIT {
   @TempDir Path dir;
   @RegisterExtension final Procs procs = new Procs();
+
   /**
    * The timeout for a child that must ignore SIGTERM: long enough for python3 to install its
    * handler first, even on a loaded machine, or the TERM would kill it before it could ignore it.
@@ -97,14 +98,7 @@ class TimeoutParityIT {
   @Test
   void killAfterInTheForegroundGives137() throws Exception {
     parity(
-        "exited 137",
-        "--foreground",
-        "-k",
-        "0.3",
-        START,
-        "python3",
-        ignoresTerm.toString(),
-        "30");
+        "exited 137", "--foreground", "-k", "0.3", START, "python3", ignoresTerm.toString(), "30");
   }
 
   @Test
@@ -161,7 +155,9 @@ class TimeoutParityIT {
   void verboseSaysEachSignalSent() throws Exception {
     Proc[] p = both("-v", "-k", "0.3", START, "python3", ignoresTerm.toString(), "30");
     assertThat(Procs.howEnded(p[1])).isEqualTo(Procs.howEnded(p[0]));
-    assertThat(p[0].err()).contains("sending signal TERM to command").contains("sending signal KILL");
+    assertThat(p[0].err())
+        .contains("sending signal TERM to command")
+        .contains("sending signal KILL");
     assertThat(p[1].err())
         .contains("terminus timeout: sending signal TERM to command 'python3'")
         .contains("terminus timeout: sending signal KILL to command 'python3'");
@@ -169,7 +165,8 @@ class TimeoutParityIT {
 
   @Test
   void aCoreDumpingSignalIsTheOneDocumentedDifference() throws Exception {
-    // coreutils re-raises SIGSEGV with core dumps disabled; a JVM cannot, and exits 139 (docs/cli.md).
+    // coreutils re-raises SIGSEGV with core dumps disabled; a JVM cannot, and exits 139
+    // (docs/cli.md).
     Proc[] p = both("30", "sh", "-c", "ulimit -c 0; kill -SEGV $$");
     assertThat(Procs.howEnded(p[0])).isEqualTo("killed by SIGSEGV");
     assertThat(Procs.howEnded(p[1])).isEqualTo("exited 139");

@@ -14,18 +14,28 @@ public final class ConfigScenarios {
   static {
     ALL.add("body", a -> Terminus.run(a, x -> say("body ran")));
     // A task whose timeout passes any deadline under 5m: the warning names the deadline in force.
-    ALL.add("budget", a -> Terminus.run(a, x -> {
-      Terminus.shutdown().add(Phase.FLUSH, "slow", Duration.ofMinutes(5), () -> {});
-      say("registered");
-    }));
-    ALL.add("await-signal", a -> Terminus.run(a, x -> {
-      try {
-        say("ready");
-        new CountDownLatch(1).await();
-      } finally {
-        say("finally ran");
-      }
-    }));
+    ALL.add(
+        "budget",
+        a ->
+            Terminus.run(
+                a,
+                x -> {
+                  Terminus.shutdown().add(Phase.FLUSH, "slow", Duration.ofMinutes(5), () -> {});
+                  say("registered");
+                }));
+    ALL.add(
+        "await-signal",
+        a ->
+            Terminus.run(
+                a,
+                x -> {
+                  try {
+                    say("ready");
+                    new CountDownLatch(1).await();
+                  } finally {
+                    say("finally ran");
+                  }
+                }));
   }
 
   private ConfigScenarios() {}

@@ -26,21 +26,23 @@ class CriticalIT {
   @Test
   void stopWaitsForOpenSectionsBeforeCleanup() {
     ChildResult r = ChildProcess.java(Scenarios.class).args("critical-drain").run();
-    assertThat(r.stdout()).isEqualTo(lines("entered transfer", "committed", "atExit close database"));
+    assertThat(r.stdout())
+        .isEqualTo(lines("entered transfer", "committed", "atExit close database"));
     assertThat(r.status()).isZero();
   }
 
   @Test
   void secondSignalWaitsForTheOpenSectionThenForcesTheExit() {
-    try (ChildProcess c = ChildProcess.java(Scenarios.class).args("critical-second-signal").start()) {
+    try (ChildProcess c =
+        ChildProcess.java(Scenarios.class).args("critical-second-signal").start()) {
       c.awaitLine("ready").signal("INT");
       c.awaitLine("first signal seen").signal("INT");
       ChildResult r = c.await();
       assertThat(r.stdout()).contains("commit done");
       // Once the section closes, the forced halt races the ordinary stop's own lines.
       assertThat(r.stderr())
-          .startsWith(lines(
-              "Scenarios: SIGINT while stopping: waiting for 1 critical section(s) to close"))
+          .startsWith(
+              lines("Scenarios: SIGINT while stopping: waiting for 1 critical section(s) to close"))
           .contains(lines("Scenarios: SIGINT while stopping: exit forced"));
       assertThat(r.status()).isEqualTo(130);
     }

@@ -29,11 +29,12 @@ class ExitIT {
   void interceptedExitRunsFinallyThenTheOuterHandlerAndCarriesOn() {
     ChildResult r = ChildProcess.java(Scenarios.class).args("intercepted").run();
     assertThat(r.stdout())
-        .isEqualTo(lines(
-            "Authenticating transaction...",
-            "CRITICAL SECURITY WARN: Running post-execution cleanup!",
-            "Intercepted exit status: 1",
-            "carried on"));
+        .isEqualTo(
+            lines(
+                "Authenticating transaction...",
+                "CRITICAL SECURITY WARN: Running post-execution cleanup!",
+                "Intercepted exit status: 1",
+                "carried on"));
     assertThat(r.stderr()).isEmpty();
     assertThat(r.status()).as("the caught request was not withdrawn").isEqualTo(1);
   }
@@ -50,14 +51,15 @@ class ExitIT {
   void finallyAndCloseRunInnermostFirstAndCatchExceptionDoesNotCatchTheExit() {
     ChildResult r = ChildProcess.java(Scenarios.class).args("unwind").run();
     assertThat(r.stdout())
-        .isEqualTo(lines(
-            "open outer",
-            "open inner",
-            "close inner",
-            "finally inner",
-            "finally outer",
-            "close outer",
-            "catch ExitException 4"));
+        .isEqualTo(
+            lines(
+                "open outer",
+                "open inner",
+                "close inner",
+                "finally inner",
+                "finally outer",
+                "close outer",
+                "catch ExitException 4"));
     assertThat(r.status()).isEqualTo(4);
   }
 
@@ -87,10 +89,11 @@ class ExitIT {
   void statusOutsideTheByteRangeIsRefusedAndNothingExits() {
     ChildResult r = ChildProcess.java(Scenarios.class).args("out-of-range").run();
     assertThat(r.stdout())
-        .isEqualTo(lines(
-            "refused: status 256 out of range [0, 255]: the shell would see 0, success",
-            "refused: status -1 out of range [0, 255]: the shell would see 255",
-            "requested: false"));
+        .isEqualTo(
+            lines(
+                "refused: status 256 out of range [0, 255]: the shell would see 0, success",
+                "refused: status -1 out of range [0, 255]: the shell would see 255",
+                "requested: false"));
     assertThat(r.status()).isZero();
   }
 
@@ -205,7 +208,8 @@ class ExitIT {
     assertThat(r.stdout())
         .contains("worker requests exit", "worker finally", "main interrupted", "main finally")
         .doesNotContain("must not happen");
-    assertThat(r.stdout().indexOf("main interrupted")).isLessThan(r.stdout().indexOf("main finally"));
+    assertThat(r.stdout().indexOf("main interrupted"))
+        .isLessThan(r.stdout().indexOf("main finally"));
     assertThat(r.stderr()).as("no stack trace for the worker's exit").isEmpty();
     assertThat(r.status()).isEqualTo(7);
   }
@@ -220,30 +224,44 @@ class ExitIT {
 
   @Test
   void swallowedExitEndsTheProcessWhenTheDeadlinePasses() {
-    ChildResult r = ChildProcess.java(Scenarios.class).jvmOptions(List.of("-Dterminus.deadline=1s")).args("swallowed-forever").run();
+    ChildResult r =
+        ChildProcess.java(Scenarios.class)
+            .jvmOptions(List.of("-Dterminus.deadline=1s"))
+            .args("swallowed-forever")
+            .run();
     assertThat(r.stdout()).isEqualTo(lines("swallowing"));
     assertThat(r.stderr())
-        .isEqualTo(lines(
-            "Scenarios: exit requested with status 3 but not finished within the deadline of 1s;"
-                + " halting with status 3"));
+        .isEqualTo(
+            lines(
+                "Scenarios: exit requested with status 3 but not finished within the deadline of 1s;"
+                    + " halting with status 3"));
     assertThat(r.status()).isEqualTo(3);
   }
 
   @Test
   void deadlineIsReadFromTheEnvironmentToo() {
-    ChildResult r = ChildProcess.java(Scenarios.class).env(Map.of("TERMINUS_DEADLINE", "500ms")).args("swallowed-forever").run();
+    ChildResult r =
+        ChildProcess.java(Scenarios.class)
+            .env(Map.of("TERMINUS_DEADLINE", "500ms"))
+            .args("swallowed-forever")
+            .run();
     assertThat(r.stderr()).contains("within the deadline of 500ms");
     assertThat(r.status()).isEqualTo(3);
   }
 
   @Test
   void malformedDeadlineIsAClearStartupError() {
-    ChildResult r = ChildProcess.java(Scenarios.class).jvmOptions(List.of("-Dterminus.deadline=5x")).args("deadline-config").run();
+    ChildResult r =
+        ChildProcess.java(Scenarios.class)
+            .jvmOptions(List.of("-Dterminus.deadline=5x"))
+            .args("deadline-config")
+            .run();
     assertThat(r.stdout()).as("the body never ran").isEmpty();
     assertThat(r.stderr())
-        .isEqualTo(lines(
-            "Scenarios: system property terminus.deadline: '5x' is not a positive duration"
-                + " (write it as 500ms, 10s, 2m, 1h or 10 for seconds)"));
+        .isEqualTo(
+            lines(
+                "Scenarios: system property terminus.deadline: '5x' is not a positive duration"
+                    + " (write it as 500ms, 10s, 2m, 1h or 10 for seconds)"));
     assertThat(r.status()).isEqualTo(78);
   }
 
@@ -271,7 +289,9 @@ class ExitIT {
         assertThat(m.find()).as("one request's message: %s", r.stderr()).isTrue();
         int first = Integer.parseInt(m.group(1));
         assertThat(m.find()).as("only one message: %s", r.stderr()).isFalse();
-        assertThat(r.status()).as("the status of the request whose message was printed").isEqualTo(first);
+        assertThat(r.status())
+            .as("the status of the request whose message was printed")
+            .isEqualTo(first);
         statuses.add(r.status());
       }
       assertThat(statuses).allMatch(s -> s >= 1 && s <= 50);
@@ -298,7 +318,8 @@ class ExitIT {
 
   @Test
   void aJvmWithoutSignalHandlersStillStartsAndExits() {
-    ChildResult r = ChildProcess.java(Scenarios.class).jvmOptions(List.of("-Xrs")).args("atexit", "now").run();
+    ChildResult r =
+        ChildProcess.java(Scenarios.class).jvmOptions(List.of("-Xrs")).args("atexit", "now").run();
     assertThat(r.stdout()).isEqualTo(CLEANUP_LINES);
     assertThat(r.status()).isEqualTo(5);
   }

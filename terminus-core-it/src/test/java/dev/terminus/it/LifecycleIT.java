@@ -29,10 +29,12 @@ class LifecycleIT {
     return String.join(NL, lines) + NL;
   }
 
-  private static ChildResult signalled(String scenario, String readyLine, String signal, String... args) {
+  private static ChildResult signalled(
+      String scenario, String readyLine, String signal, String... args) {
     List<String> all = new ArrayList<>(List.of(scenario));
     all.addAll(List.of(args));
-    try (ChildProcess c = ChildProcess.java(LifecycleScenarios.class).args(all.toArray(String[]::new)).start()) {
+    try (ChildProcess c =
+        ChildProcess.java(LifecycleScenarios.class).args(all.toArray(String[]::new)).start()) {
       c.awaitLine(readyLine).signal(signal);
       return c.await();
     }
@@ -43,9 +45,12 @@ class LifecycleIT {
     Path journal = dir.resolve("journal");
     ChildResult r = signalled("critical-io", "ready", "TERM", journal.toString());
     assertThat(r.stdout())
-        .isEqualTo(lines(
-            "ready", "commit complete", "interrupted after the section",
-            "cleanup: journal holds 1000 records"));
+        .isEqualTo(
+            lines(
+                "ready",
+                "commit complete",
+                "interrupted after the section",
+                "cleanup: journal holds 1000 records"));
     assertThat(r.stderr()).isEqualTo(lines(NAME + "terminated (SIGTERM)"));
     assertThat(r.status()).isEqualTo(143);
   }
@@ -54,7 +59,11 @@ class LifecycleIT {
   void sectionEnteredBeforeTheSignalFinishesItsFutureGetAndSleep() {
     ChildResult r = signalled("critical-future", "ready: debit written", "INT");
     assertThat(r.stdout())
-        .isEqualTo(lines("ready: debit written", "credit written after ack", "interrupted after the section"));
+        .isEqualTo(
+            lines(
+                "ready: debit written",
+                "credit written after ack",
+                "interrupted after the section"));
     assertThat(r.status()).isEqualTo(130);
   }
 
@@ -62,43 +71,60 @@ class LifecycleIT {
   void thirdPartyExitRefusesNewSectionsAndDrainsOpenOnesBeforeCleanup() {
     ChildResult r = ChildProcess.java(LifecycleScenarios.class).args("foreign-exit-sections").run();
     assertThat(r.stdout())
-        .isEqualTo(lines(
-            "body refused more work; requested = true",
-            "db close task: sections open = 0",
-            "db closed; commits after close began = 0"));
+        .isEqualTo(
+            lines(
+                "body refused more work; requested = true",
+                "db close task: sections open = 0",
+                "db closed; commits after close began = 0"));
     assertThat(r.status()).isEqualTo(5);
   }
 
   @Test
   void systemExitInsideOnesOwnSectionRunsCleanupAndKeepsItsStatus() {
     ChildResult r = ChildProcess.java(LifecycleScenarios.class).args("exit-in-own-section").run();
-    assertThat(r.stdout()).isEqualTo(lines("in section; a library calls System.exit(5)", "db closed"));
+    assertThat(r.stdout())
+        .isEqualTo(lines("in section; a library calls System.exit(5)", "db closed"));
     assertThat(r.stderr()).doesNotContain("deadline");
     assertThat(r.status()).isEqualTo(5);
   }
 
   @Test
   void thirdPartyExitWithAHungTaskEndsWithItsOwnStatusAtTheDeadline() {
-    ChildResult r = ChildProcess.java(LifecycleScenarios.class).env(Map.of("TERMINUS_DEADLINE", "1s")).args("foreign-exit-hung-task").run();
+    ChildResult r =
+        ChildProcess.java(LifecycleScenarios.class)
+            .env(Map.of("TERMINUS_DEADLINE", "1s"))
+            .args("foreign-exit-hung-task")
+            .run();
     assertThat(r.stdout()).isEqualTo(lines("stuck task started"));
     assertThat(r.stderr())
-        .contains(NAME + "shutdown not finished within the deadline of 1s; letting the JVM's exit go on"
-            + " with its own status");
+        .contains(
+            NAME
+                + "shutdown not finished within the deadline of 1s; letting the JVM's exit go on"
+                + " with its own status");
     assertThat(r.status()).as("the third party's status, not 124").isEqualTo(9);
   }
 
   @Test
   void withoutARunnerAStuckTaskIsEndedByTheDeadline() {
-    ChildResult r = ChildProcess.java(LifecycleScenarios.class).env(Map.of("TERMINUS_DEADLINE", "1s")).args("runnerless-hang").run();
+    ChildResult r =
+        ChildProcess.java(LifecycleScenarios.class)
+            .env(Map.of("TERMINUS_DEADLINE", "1s"))
+            .args("runnerless-hang")
+            .run();
     assertThat(r.stdout()).isEqualTo(lines("main ends", "stuck task started"));
     assertThat(r.stderr()).contains("not finished within the deadline of 1s");
     assertThat(r.status()).as("the JVM's own status when main returns").isZero();
   }
 
   @Test
-  void withoutARunnerAnUncaughtExitKeepsItsStatusThroughAStuckTask(@TempDir Path dir) throws IOException {
+  void withoutARunnerAnUncaughtExitKeepsItsStatusThroughAStuckTask(@TempDir Path dir)
+      throws IOException {
     Path report = dir.resolve("stop.json");
-    ChildResult r = ChildProcess.java(LifecycleScenarios.class).env(Map.of("TERMINUS_DEADLINE", "1s", "TERMINUS_REPORT", report.toString())).args("runnerless-hang", "5").run();
+    ChildResult r =
+        ChildProcess.java(LifecycleScenarios.class)
+            .env(Map.of("TERMINUS_DEADLINE", "1s", "TERMINUS_REPORT", report.toString()))
+            .args("runnerless-hang", "5")
+            .run();
     assertThat(r.stdout()).isEqualTo(lines("main ends", "stuck task started"));
     assertThat(r.stderr()).contains("halting with status 5");
     assertThat(r.status()).isEqualTo(5);
@@ -110,7 +136,8 @@ class LifecycleIT {
   @Test
   void firstSignalWhileAnExitIsPendingRunsTheNormalStopWithThatExitsStatus() {
     ChildResult r = signalled("pending-then-signal", "exit swallowed", "TERM");
-    assertThat(r.stdout()).isEqualTo(lines("exit swallowed", "interrupted by the signal", "cleanup done"));
+    assertThat(r.stdout())
+        .isEqualTo(lines("exit swallowed", "interrupted by the signal", "cleanup done"));
     assertThat(r.stderr()).doesNotContain("forced");
     assertThat(r.status()).as("the first request decides").isEqualTo(3);
   }
@@ -120,12 +147,18 @@ class LifecycleIT {
       throws IOException {
     for (int seed = 1; seed <= 10; seed++) {
       Path marks = dir.resolve("marks-" + seed);
-      ChildResult r = ChildProcess.java(LifecycleScenarios.class).args("race-with-signal", marks.toString(), "" + seed).run();
+      ChildResult r =
+          ChildProcess.java(LifecycleScenarios.class)
+              .args("race-with-signal", marks.toString(), "" + seed)
+              .run();
       assertThat(Files.readAllLines(marks)).as("seed " + seed).containsExactly("cleanup");
       assertThat(r.stderr()).as("seed " + seed).doesNotContain("forced");
-      List<Integer> allowed = new ArrayList<>(java.util.stream.IntStream.rangeClosed(1, 50).boxed().toList());
+      List<Integer> allowed =
+          new ArrayList<>(java.util.stream.IntStream.rangeClosed(1, 50).boxed().toList());
       allowed.add(143);
-      assertThat(r.status()).as("seed " + seed + ": a request's status or the signal's").isIn(allowed);
+      assertThat(r.status())
+          .as("seed " + seed + ": a request's status or the signal's")
+          .isIn(allowed);
     }
   }
 
@@ -143,22 +176,34 @@ class LifecycleIT {
   void taskCallingSystemExitDuringASignalStopStillDiesByTheSignal() {
     String out = underWaitpid("task-exits-during-signal-stop", List.of(new Step("ready", "TERM")));
     assertThat(out)
-        .isEqualTo(lines("ready", "interrupted by the signal", "task calls System.exit(8)", "waitpid signal 15"));
+        .isEqualTo(
+            lines(
+                "ready",
+                "interrupted by the signal",
+                "task calls System.exit(8)",
+                "waitpid signal 15"));
   }
 
   @Test
   void secondSignalDuringASlowCleanupForcesADeathByThatSignal() {
-    String out = underWaitpid("slow-cleanup",
-        List.of(new Step("ready", "TERM"), new Step("cleanup started", "INT")));
+    String out =
+        underWaitpid(
+            "slow-cleanup", List.of(new Step("ready", "TERM"), new Step("cleanup started", "INT")));
     assertThat(out).doesNotContain("cleanup done").endsWith("waitpid signal 2" + NL);
   }
 
   @Test
   void aBurstOfSignalsDuringTheStopSaysExitForcedOnce() {
-    try (ChildProcess c = ChildProcess.java(LifecycleScenarios.class).args("slow-cleanup").start()) {
+    try (ChildProcess c =
+        ChildProcess.java(LifecycleScenarios.class).args("slow-cleanup").start()) {
       c.awaitLine("ready").signal("INT");
       c.awaitLine("cleanup started");
-      ChildProcess.command(List.of("bash", "-c", "for i in $(seq 50); do kill -s INT -- " + c.pid() + " 2>/dev/null; done")).run();
+      ChildProcess.command(
+              List.of(
+                  "bash",
+                  "-c",
+                  "for i in $(seq 50); do kill -s INT -- " + c.pid() + " 2>/dev/null; done"))
+          .run();
       ChildResult r = c.await();
       assertThat(count(r.stderr(), "exit forced")).isEqualTo(1);
       assertThat(r.status()).isEqualTo(130);
@@ -175,15 +220,21 @@ class LifecycleIT {
 
   @Test
   void asPid1ASignalExitEndsWithTheSignalsStatusAfterCleanup() throws Exception {
-    assumeTrue(works(List.of("unshare", "--pid", "--fork", "--mount-proc", "true")),
+    assumeTrue(
+        works(List.of("unshare", "--pid", "--fork", "--mount-proc", "true")),
         "needs unshare --pid (root or user namespaces)");
     List<String> cmd = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc"));
     cmd.addAll(ChildProcess.javaCommand(LifecycleScenarios.class, List.of()));
     cmd.add("sleeper");
     try (ChildProcess c = ChildProcess.command(cmd).start()) {
       c.awaitLine("ready");
-      ProcessHandle java = ProcessHandle.of(c.pid()).orElseThrow().descendants()
-          .filter(p -> p.info().command().orElse("").endsWith("java")).findFirst().orElseThrow();
+      ProcessHandle java =
+          ProcessHandle.of(c.pid())
+              .orElseThrow()
+              .descendants()
+              .filter(p -> p.info().command().orElse("").endsWith("java"))
+              .findFirst()
+              .orElseThrow();
       Processes.signal("TERM", java.pid());
       ChildResult r = c.await();
       assertThat(r.stdout()).isEqualTo(lines("ready", "interrupted by the signal", "atExit t"));
@@ -202,10 +253,16 @@ class LifecycleIT {
 
   @Test
   void callsRequestNeitherStopsNorWaitsForThreadsOutsideIt() {
-    ChildResult r = ChildProcess.java(LifecycleScenarios.class).env(Map.of("TERMINUS_REPORT", "stderr")).args("call-isolation-request").run();
+    ChildResult r =
+        ChildProcess.java(LifecycleScenarios.class)
+            .env(Map.of("TERMINUS_REPORT", "stderr"))
+            .args("call-isolation-request")
+            .run();
     assertThat(r.stdout())
-        .isEqualTo(lines("call returned 2; background alive: true; commits go on: true;"
-            + " requested outside the call: false"));
+        .isEqualTo(
+            lines(
+                "call returned 2; background alive: true; commits go on: true;"
+                    + " requested outside the call: false"));
     assertThat(r.stderr()).contains("usage: the tested path").doesNotContain("critical sections");
     assertThat(r.status()).isZero();
   }
@@ -214,17 +271,25 @@ class LifecycleIT {
   void simulatedHaltSwallowedByACatchAllStillDecidesTheCallAndRunsNoCleanup() {
     ChildResult r = ChildProcess.java(LifecycleScenarios.class).args("call-halt-swallowed").run();
     assertThat(r.stdout())
-        .isEqualTo(lines(
-            "framework caught the halt", "job 0 ran after halt", "job 1 ran after halt", "call returned 3"));
+        .isEqualTo(
+            lines(
+                "framework caught the halt",
+                "job 0 ran after halt",
+                "job 1 ran after halt",
+                "call returned 3"));
     assertThat(r.status()).isZero();
   }
 
   @Test
   void withNativeAccessASignalExitDeletesDeleteOnExitFilesAndStillDiesByTheSignal(@TempDir Path dir)
       throws IOException {
-    List<String> jvm = Runtime.version().feature() >= 22
-        ? List.of("--enable-native-access=ALL-UNNAMED") : List.of();
-    String out = underWaitpid(jvm, List.of("delete-on-exit", dir.toString()), List.of(new Step("ready", "TERM")));
+    List<String> jvm =
+        Runtime.version().feature() >= 22
+            ? List.of("--enable-native-access=ALL-UNNAMED")
+            : List.of();
+    String out =
+        underWaitpid(
+            jvm, List.of("delete-on-exit", dir.toString()), List.of(new Step("ready", "TERM")));
     assertThat(out).endsWith("interrupted by the signal" + NL + "waitpid signal 15" + NL);
     try (var left = Files.list(dir)) {
       if (Runtime.version().feature() >= 22) {
@@ -239,8 +304,11 @@ class LifecycleIT {
 
   @Test
   void signalExitAsAStatusDeletesDeleteOnExitFiles(@TempDir Path dir) throws IOException {
-    String out = underWaitpid(List.of("-Dterminus.signal-exit=status"),
-        List.of("delete-on-exit", dir.toString()), List.of(new Step("ready", "TERM")));
+    String out =
+        underWaitpid(
+            List.of("-Dterminus.signal-exit=status"),
+            List.of("delete-on-exit", dir.toString()),
+            List.of(new Step("ready", "TERM")));
     assertThat(out).endsWith("waitpid exit 143" + NL);
     try (var left = Files.list(dir)) {
       assertThat(left).isEmpty();
@@ -249,8 +317,11 @@ class LifecycleIT {
 
   private static boolean works(List<String> command) {
     try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return false;
@@ -284,15 +355,20 @@ class LifecycleIT {
     return underWaitpid(List.of(), List.of(scenario), steps);
   }
 
-  private static String underWaitpid(List<String> jvm, List<String> scenarioAndArgs, List<Step> steps) {
-    List<String> cmd = new ArrayList<>(List.of("python3", "-c",
-        "import subprocess, sys\n"
-            + "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, text=True)\n"
-            + "print('pid', p.pid, flush=True)\n"
-            + "for line in p.stdout:\n"
-            + "    print(line, end='', flush=True)\n"
-            + "rc = p.wait()\n"
-            + "print('waitpid', 'signal' if rc < 0 else 'exit', abs(rc), flush=True)\n"));
+  private static String underWaitpid(
+      List<String> jvm, List<String> scenarioAndArgs, List<Step> steps) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "python3",
+                "-c",
+                "import subprocess, sys\n"
+                    + "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, text=True)\n"
+                    + "print('pid', p.pid, flush=True)\n"
+                    + "for line in p.stdout:\n"
+                    + "    print(line, end='', flush=True)\n"
+                    + "rc = p.wait()\n"
+                    + "print('waitpid', 'signal' if rc < 0 else 'exit', abs(rc), flush=True)\n"));
     cmd.addAll(ChildProcess.javaCommand(LifecycleScenarios.class, jvm));
     cmd.addAll(scenarioAndArgs);
     try (ChildProcess parent = ChildProcess.command(cmd).start()) {

@@ -20,7 +20,10 @@ class OutputIT {
 
   private static String shellCommand(String scenario, String... jvm) {
     return ChildProcess.javaCommand(OutputScenarios.class, List.of(jvm)).stream()
-        .map(s -> "'" + s + "'").collect(Collectors.joining(" ")) + " " + scenario;
+            .map(s -> "'" + s + "'")
+            .collect(Collectors.joining(" "))
+        + " "
+        + scenario;
   }
 
   /** Pipes the scenario into {@code head -n 1}, which exits after the first line. */
@@ -56,13 +59,14 @@ class OutputIT {
 
   private static void assertPromptShowsThenGreets(String scenario) {
     assertThat(Files.isExecutable(Path.of("/usr/bin/script")))
-        .as("script is required (util-linux; Debian's essential bsdutils)").isTrue();
+        .as("script is required (util-linux; Debian's essential bsdutils)")
+        .isTrue();
     // script runs the command on a new pseudo-terminal: its stdin, stdout and stderr are the
     // terminal; what it shows arrives on script's stdout, and what is typed goes to its stdin.
-    try (ChildProcess t = ChildProcess.command(
-            "script", "-q", "-e", "-f", "-c", shellCommand(scenario), "/dev/null")
-        .keepStdinOpen()
-        .start()) {
+    try (ChildProcess t =
+        ChildProcess.command("script", "-q", "-e", "-f", "-c", shellCommand(scenario), "/dev/null")
+            .keepStdinOpen()
+            .start()) {
       t.awaitOutput("Name? ", Duration.ofSeconds(PROMPT_SECONDS)); // before anything is typed
       t.writeStdin("Ada\n");
       t.awaitOutput("Hello, Ada");

@@ -12,25 +12,42 @@ public final class OutputScenarios {
 
   static {
     // The seed's `yes` loop: it must end once the reader of the pipe is gone.
-    ALL.add("yes", a -> Terminus.run(a, x -> {
-      long lines = 0;
-      while (!System.out.checkError() && lines < 1_000_000) {
-        System.out.println("y");
-        lines++;
-      }
-      System.err.println(System.out.checkError()
-          ? "checkError true" : "checkError still false after " + lines + " lines");
-    }));
-    ALL.add("prompt-early-scanner", a -> Terminus.run(a, x -> {
-      System.out.print("Name? ");
-      String name = EARLY_SCANNER.nextLine();
-      System.out.println("Hello, " + name);
-    }));
-    ALL.add("prompt-console", a -> Terminus.run(a, x -> {
-      System.out.print("Name? ");
-      String name = System.console().readLine();
-      System.out.println("Hello, " + name);
-    }));
+    ALL.add(
+        "yes",
+        a ->
+            Terminus.run(
+                a,
+                x -> {
+                  long lines = 0;
+                  while (!System.out.checkError() && lines < 1_000_000) {
+                    System.out.println("y");
+                    lines++;
+                  }
+                  System.err.println(
+                      System.out.checkError()
+                          ? "checkError true"
+                          : "checkError still false after " + lines + " lines");
+                }));
+    ALL.add(
+        "prompt-early-scanner",
+        a ->
+            Terminus.run(
+                a,
+                x -> {
+                  System.out.print("Name? ");
+                  String name = EARLY_SCANNER.nextLine();
+                  System.out.println("Hello, " + name);
+                }));
+    ALL.add(
+        "prompt-console",
+        a ->
+            Terminus.run(
+                a,
+                x -> {
+                  System.out.print("Name? ");
+                  String name = System.console().readLine();
+                  System.out.println("Hello, " + name);
+                }));
   }
 
   private OutputScenarios() {}

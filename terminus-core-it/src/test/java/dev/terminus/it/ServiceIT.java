@@ -28,8 +28,9 @@ class ServiceIT {
 
   private static int get(int port, String path) {
     try {
-      HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL()
-          .openConnection();
+      HttpURLConnection c =
+          (HttpURLConnection)
+              URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
       c.setRequestProperty("Connection", "close");
       c.setConnectTimeout(10_000);
       c.setReadTimeout(60_000);
@@ -43,16 +44,26 @@ class ServiceIT {
     }
   }
 
-  private static ChildResult drainedService(Map<String, String> env, List<String> jvm) throws Exception {
-    try (ChildProcess c = ChildProcess.java(ServiceScenarios.class).jvmOptions(jvm).env(env).args("http-service").start()) {
+  private static ChildResult drainedService(Map<String, String> env, List<String> jvm)
+      throws Exception {
+    try (ChildProcess c =
+        ChildProcess.java(ServiceScenarios.class)
+            .jvmOptions(jvm)
+            .env(env)
+            .args("http-service")
+            .start()) {
       int port = Integer.parseInt(c.awaitLine(l -> l.startsWith("port "), "the port").substring(5));
       assertThat(get(port, "/ready")).isEqualTo(200);
       CompletableFuture<Integer> slow = CompletableFuture.supplyAsync(() -> get(port, "/slow"));
       c.awaitLine("slow request started");
       c.signal("TERM");
       c.awaitLine("readiness down");
-      assertThat(get(port, "/ready")).as("still serving during the delay, not ready").isEqualTo(503);
-      assertThat(slow.get(60, TimeUnit.SECONDS)).as("the request in flight completes").isEqualTo(200);
+      assertThat(get(port, "/ready"))
+          .as("still serving during the delay, not ready")
+          .isEqualTo(503);
+      assertThat(slow.get(60, TimeUnit.SECONDS))
+          .as("the request in flight completes")
+          .isEqualTo(200);
       c.awaitLine("closing database");
       assertThatThrownBy(() -> get(port, "/ready"))
           .as("after the drain no request is accepted")
@@ -65,10 +76,16 @@ class ServiceIT {
   void sigtermAnnouncesServesDrainsThenUnwindsAndDiesBySigterm() throws Exception {
     ChildResult r = drainedService(Map.of(), List.of());
     assertThat(r.stdout())
-        .isEqualTo(lines(
-            r.stdout().lines().findFirst().orElseThrow(), // the port
-            "slow request started", "readiness down", "slow request answered", "http drained",
-            "main unwinds", "closing database", "database closed"));
+        .isEqualTo(
+            lines(
+                r.stdout().lines().findFirst().orElseThrow(), // the port
+                "slow request started",
+                "readiness down",
+                "slow request answered",
+                "http drained",
+                "main unwinds",
+                "closing database",
+                "database closed"));
     assertThat(r.stderr()).isEqualTo(lines("ServiceScenarios: terminated (SIGTERM)"));
     assertThat(r.status()).isEqualTo(143);
   }
@@ -90,7 +107,11 @@ class ServiceIT {
 
   @Test
   void aServerWhoseMainReturnedServesWithoutAThreadWarningUntilASignal() {
-    try (ChildProcess c = ChildProcess.java(ServiceScenarios.class).jvmOptions(List.of("-Dterminus.threads-report-after=200ms")).args("main-returns-server").start()) {
+    try (ChildProcess c =
+        ChildProcess.java(ServiceScenarios.class)
+            .jvmOptions(List.of("-Dterminus.threads-report-after=200ms"))
+            .args("main-returns-server")
+            .start()) {
       c.awaitLine("served for 1s").signal("TERM");
       ChildResult r = c.await();
       assertThat(r.stdout()).isEqualTo(lines("main returns", "served for 1s", "http drained"));
@@ -101,7 +122,11 @@ class ServiceIT {
 
   @Test
   void aProgramThatRegisteredNoServiceStillGetsTheThreadReport() {
-    try (ChildProcess c = ChildProcess.java(ServiceScenarios.class).jvmOptions(List.of("-Dterminus.threads-report-after=200ms")).args("main-returns-server", "unregistered").start()) {
+    try (ChildProcess c =
+        ChildProcess.java(ServiceScenarios.class)
+            .jvmOptions(List.of("-Dterminus.threads-report-after=200ms"))
+            .args("main-returns-server", "unregistered")
+            .start()) {
       c.awaitLine("served for 1s").signal("TERM");
       ChildResult r = c.await();
       assertThat(r.stderr()).contains("the JVM waits for these non-daemon threads");

@@ -32,16 +32,17 @@ class ShutdownIT {
   void phasesRunInOrderAndTasksLastRegisteredFirst() {
     ChildResult r = run(List.of(), "phases");
     assertThat(r.stdout())
-        .isEqualTo(lines(
-            "phases: [announce, drain, stop-services, persist-caches, flush, close-resources, logging]",
-            "announce: readiness",
-            "drain: requests",
-            "stop-services: second (registered last, runs first)",
-            "stop-services: first",
-            "persist-caches: caches",
-            "flush: offsets",
-            "close-resources: file (atExit)",
-            "logging"));
+        .isEqualTo(
+            lines(
+                "phases: [announce, drain, stop-services, persist-caches, flush, close-resources, logging]",
+                "announce: readiness",
+                "drain: requests",
+                "stop-services: second (registered last, runs first)",
+                "stop-services: first",
+                "persist-caches: caches",
+                "flush: offsets",
+                "close-resources: file (atExit)",
+                "logging"));
     assertThat(r.status()).isZero();
   }
 
@@ -50,20 +51,28 @@ class ShutdownIT {
     ChildResult r = run(List.of(), "task-timeout");
     assertThat(r.stdout()).isEqualTo(lines("stuck hangs", "stuck interrupted", "flush: after ran"));
     assertThat(r.stderr())
-        .contains("ShutdownScenarios: cleanup task 'broken' failed: java.lang.IllegalStateException: broker gone")
-        .contains("ShutdownScenarios: cleanup task 'stuck' in phase stop-services timed out after 300ms;"
-            + " interrupted it at:" + NL + "\tat ")
+        .contains(
+            "ShutdownScenarios: cleanup task 'broken' failed: java.lang.IllegalStateException: broker gone")
+        .contains(
+            "ShutdownScenarios: cleanup task 'stuck' in phase stop-services timed out after 300ms;"
+                + " interrupted it at:"
+                + NL
+                + "\tat ")
         .contains("java.util.concurrent.CountDownLatch.await");
     assertThat(r.status()).isEqualTo(3);
   }
 
   @Test
-  void deadlineHaltsWithTheRequestedStatusAndTheReportNamesWhatHung(@TempDir Path dir) throws Exception {
+  void deadlineHaltsWithTheRequestedStatusAndTheReportNamesWhatHung(@TempDir Path dir)
+      throws Exception {
     Path report = dir.resolve("stop.json");
-    ChildResult r = run(List.of("-Dterminus.deadline=1s", "-Dterminus.report=" + report), "deadline", "3");
+    ChildResult r =
+        run(List.of("-Dterminus.deadline=1s", "-Dterminus.report=" + report), "deadline", "3");
     assertThat(r.stdout()).isEqualTo(lines("stuck hangs"));
     assertThat(r.stderr())
-        .endsWith(lines("ShutdownScenarios: shutdown not finished within the deadline of 1s; halting with status 3"));
+        .endsWith(
+            lines(
+                "ShutdownScenarios: shutdown not finished within the deadline of 1s; halting with status 3"));
     assertThat(r.status()).isEqualTo(3);
     String json = Files.readString(report);
     assertThat(json)
@@ -111,7 +120,8 @@ class ShutdownIT {
   }
 
   @Test
-  void thirdPartySystemExitRunsThePlanOnceAndOtherHooksStillRun(@TempDir Path dir) throws Exception {
+  void thirdPartySystemExitRunsThePlanOnceAndOtherHooksStillRun(@TempDir Path dir)
+      throws Exception {
     Path report = dir.resolve("stop.json");
     ChildResult r = run(List.of("-Dterminus.report=" + report), "third-party-exit");
     assertThat(r.stdout()).contains("library hook ran");
@@ -127,19 +137,24 @@ class ShutdownIT {
   void executorsAreStoppedAndSurvivorsNamed() {
     ChildResult r = run(List.of(), "executors");
     assertThat(r.stderr())
-        .contains("executor 'stubborn' did not stop: threads still running after shutdownNow(): 'stubborn-worker'")
-        .contains("executor 'polite' did not finish within 200ms; its running tasks were interrupted")
+        .contains(
+            "executor 'stubborn' did not stop: threads still running after shutdownNow(): 'stubborn-worker'")
+        .contains(
+            "executor 'polite' did not finish within 200ms; its running tasks were interrupted")
         .doesNotContain("'polite-worker'");
     assertThat(r.status()).isZero();
   }
 
   @Test
   void threadsThatKeepTheJvmAliveAfterMainReturnsAreNamed() {
-    ChildResult r = run(List.of("-Dterminus.threads-report-after=200ms"), "lingering-thread", "3000");
+    ChildResult r =
+        run(List.of("-Dterminus.threads-report-after=200ms"), "lingering-thread", "3000");
     assertThat(r.stdout()).isEqualTo(lines("main returns", "lingering thread done"));
     assertThat(r.stderr())
-        .startsWith("ShutdownScenarios: main returned 200ms ago; the JVM waits for these non-daemon threads:"
-            + NL + "  thread 'lingering' TIMED_WAITING")
+        .startsWith(
+            "ShutdownScenarios: main returned 200ms ago; the JVM waits for these non-daemon threads:"
+                + NL
+                + "  thread 'lingering' TIMED_WAITING")
         .contains("\tat java.base");
     assertThat(r.status()).isZero();
   }
@@ -161,13 +176,21 @@ class ShutdownIT {
         .contains("\"reason\": \"exit requested\"", "\"detail\": \"Exit.now(4)\"", "\"status\": 4")
         .contains("ShutdownScenarios.lambda$static$")
         .contains("\"task\": \"flush\"", "\"outcome\": \"ok\"")
-        .contains("\"task\": \"broken\"", "\"outcome\": \"failed\"", "java.lang.IllegalStateException: pool gone")
-        .containsPattern("\"name\": \"lock-waiter\", \"state\": \"BLOCKED\", \"waitingOn\": \"java.lang.Object@[0-9a-f]+\", \"lockOwner\": \"lock-holder\"");
+        .contains(
+            "\"task\": \"broken\"",
+            "\"outcome\": \"failed\"",
+            "java.lang.IllegalStateException: pool gone")
+        .containsPattern(
+            "\"name\": \"lock-waiter\", \"state\": \"BLOCKED\", \"waitingOn\": \"java.lang.Object@[0-9a-f]+\", \"lockOwner\": \"lock-holder\"");
   }
 
   @Test
   void reportOnStderrSaysASignalStoppedTheProgram() {
-    try (ChildProcess c = ChildProcess.java(ShutdownScenarios.class).env(Map.of("TERMINUS_REPORT", "stderr")).args("signal-report").start()) {
+    try (ChildProcess c =
+        ChildProcess.java(ShutdownScenarios.class)
+            .env(Map.of("TERMINUS_REPORT", "stderr"))
+            .args("signal-report")
+            .start()) {
       c.awaitLine("ready").signal("TERM");
       ChildResult r = c.await();
       assertThat(r.stderr())
@@ -186,7 +209,11 @@ class ShutdownIT {
 
   @Test
   void julLinesSurviveAThirdPartyExitWithTheTerminusLogManager() {
-    ChildResult r = run(List.of("-Djava.util.logging.manager=dev.terminus.TerminusLogManager"), "jul-logging", "system");
+    ChildResult r =
+        run(
+            List.of("-Djava.util.logging.manager=dev.terminus.TerminusLogManager"),
+            "jul-logging",
+            "system");
     assertThat(r.stderr()).contains("INFO: closing the database").contains("INFO: last words");
   }
 

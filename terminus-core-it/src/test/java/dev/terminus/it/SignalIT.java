@@ -26,7 +26,8 @@ class SignalIT {
   }
 
   private static ChildResult signalled(String signal, List<String> jvm, String scenario) {
-    try (ChildProcess c = ChildProcess.java(Scenarios.class).jvmOptions(jvm).args(scenario).start()) {
+    try (ChildProcess c =
+        ChildProcess.java(Scenarios.class).jvmOptions(jvm).args(scenario).start()) {
       c.awaitLine("ready").signal(signal);
       return c.await();
     }
@@ -35,7 +36,8 @@ class SignalIT {
   @Test
   void sigintUnwindsMainRunsCleanupAndExits130() {
     ChildResult r = signalled("INT", List.of(), "sigint");
-    assertThat(r.stdout()).isEqualTo(lines("ready", "finally ran", "atExit second", "atExit first"));
+    assertThat(r.stdout())
+        .isEqualTo(lines("ready", "finally ran", "atExit second", "atExit first"));
     assertThat(r.stderr()).isEqualTo(lines("Scenarios: interrupted (SIGINT)"));
     assertThat(r.status()).isEqualTo(130);
   }
@@ -55,9 +57,13 @@ class SignalIT {
       c.awaitLine("ready 2").signal("INT");
       ChildResult r = c.await();
       assertThat(r.stdout())
-          .isEqualTo(lines(
-              "ready 1", "command 1 cancelled", "ready 2", "command 2 cancelled",
-              "prompt ends normally"));
+          .isEqualTo(
+              lines(
+                  "ready 1",
+                  "command 1 cancelled",
+                  "ready 2",
+                  "command 2 cancelled",
+                  "prompt ends normally"));
       assertThat(r.stderr()).isEmpty();
       assertThat(r.status()).isZero();
     }
@@ -70,8 +76,10 @@ class SignalIT {
       c.awaitLine("cleanup hangs").signal("INT");
       ChildResult r = c.await();
       assertThat(r.stderr())
-          .isEqualTo(lines(
-              "Scenarios: interrupted (SIGINT)", "Scenarios: SIGINT while stopping: exit forced"));
+          .isEqualTo(
+              lines(
+                  "Scenarios: interrupted (SIGINT)",
+                  "Scenarios: SIGINT while stopping: exit forced"));
       assertThat(r.status()).isEqualTo(130);
     }
   }
@@ -79,7 +87,8 @@ class SignalIT {
   @Test
   void sigtermTakesTheSamePathWithStatus143() {
     ChildResult r = signalled("TERM", List.of(), "sigint");
-    assertThat(r.stdout()).isEqualTo(lines("ready", "finally ran", "atExit second", "atExit first"));
+    assertThat(r.stdout())
+        .isEqualTo(lines("ready", "finally ran", "atExit second", "atExit first"));
     assertThat(r.stderr()).isEqualTo(lines("Scenarios: terminated (SIGTERM)"));
     assertThat(r.status()).isEqualTo(143);
   }
@@ -87,7 +96,8 @@ class SignalIT {
   @Test
   void sighupTakesTheSamePathWithStatus129() {
     ChildResult r = signalled("HUP", List.of(), "sigint");
-    assertThat(r.stdout()).isEqualTo(lines("ready", "finally ran", "atExit second", "atExit first"));
+    assertThat(r.stdout())
+        .isEqualTo(lines("ready", "finally ran", "atExit second", "atExit first"));
     assertThat(r.stderr()).isEqualTo(lines("Scenarios: hung up (SIGHUP)"));
     assertThat(r.status()).isEqualTo(129);
   }
@@ -95,13 +105,18 @@ class SignalIT {
   @Test
   void cleanSigtermCanBeReportedAsZero() {
     ChildResult r = signalled("TERM", List.of("-Dterminus.signals=INT,TERM=0,HUP"), "sigint");
-    assertThat(r.stdout()).isEqualTo(lines("ready", "finally ran", "atExit second", "atExit first"));
+    assertThat(r.stdout())
+        .isEqualTo(lines("ready", "finally ran", "atExit second", "atExit first"));
     assertThat(r.status()).isZero();
   }
 
   @Test
   void unhandledSignalIsTheJdksExitWhichUnwindsMainLikeAnyThirdPartyExit() {
-    try (ChildProcess c = ChildProcess.java(Scenarios.class).env(Map.of("TERMINUS_SIGNALS", "TERM")).args("sigint").start()) {
+    try (ChildProcess c =
+        ChildProcess.java(Scenarios.class)
+            .env(Map.of("TERMINUS_SIGNALS", "TERM"))
+            .args("sigint")
+            .start()) {
       c.awaitLine("ready").signal("INT");
       ChildResult r = c.await();
       assertThat(r.stdout())
@@ -123,9 +138,10 @@ class SignalIT {
   void busyLoopThatNeverLooksIsEndedByTheDeadlineWithTheSignalsStatus() {
     ChildResult r = signalled("INT", List.of("-Dterminus.deadline=1s"), "busy-loop");
     assertThat(r.stderr())
-        .isEqualTo(lines(
-            "Scenarios: exit requested with status 130 but not finished within the deadline of"
-                + " 1s; halting with status 130"));
+        .isEqualTo(
+            lines(
+                "Scenarios: exit requested with status 130 but not finished within the deadline of"
+                    + " 1s; halting with status 130"));
     assertThat(r.status()).isEqualTo(130);
   }
 
@@ -138,7 +154,8 @@ class SignalIT {
   void parentSeesDeathBySignal15AfterTheCleanupLines() {
     String out = waitpid("TERM", List.of());
     assertThat(out)
-        .isEqualTo(lines("ready", "finally ran", "atExit second", "atExit first", "waitpid signal 15"));
+        .isEqualTo(
+            lines("ready", "finally ran", "atExit second", "atExit first", "waitpid signal 15"));
   }
 
   @Test
@@ -153,19 +170,24 @@ class SignalIT {
 
   @Test
   void signalExitSettingStatusGivesAPlainExit() {
-    assertThat(waitpid("INT", List.of("-Dterminus.signal-exit=status"))).endsWith("waitpid exit 130" + NL);
+    assertThat(waitpid("INT", List.of("-Dterminus.signal-exit=status")))
+        .endsWith("waitpid exit 130" + NL);
   }
 
   /** Runs the sigint scenario under a python3 parent that reports what waitpid saw. */
   private static String waitpid(String signal, List<String> jvm) {
-    List<String> cmd = new ArrayList<>(List.of("python3", "-c",
-        "import subprocess, sys\n"
-            + "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, text=True)\n"
-            + "print(p.stdout.readline(), end='', flush=True)\n"
-            + "print('pid', p.pid, flush=True)\n"
-            + "print(p.stdout.read(), end='', flush=True)\n"
-            + "rc = p.wait()\n"
-            + "print('waitpid', 'signal' if rc < 0 else 'exit', abs(rc), flush=True)\n"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "python3",
+                "-c",
+                "import subprocess, sys\n"
+                    + "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, text=True)\n"
+                    + "print(p.stdout.readline(), end='', flush=True)\n"
+                    + "print('pid', p.pid, flush=True)\n"
+                    + "print(p.stdout.read(), end='', flush=True)\n"
+                    + "rc = p.wait()\n"
+                    + "print('waitpid', 'signal' if rc < 0 else 'exit', abs(rc), flush=True)\n"));
     cmd.addAll(ChildProcess.javaCommand(Scenarios.class, jvm));
     cmd.add("sigint");
     try (ChildProcess parent = ChildProcess.command(cmd).start()) {
@@ -195,8 +217,12 @@ class SignalIT {
    * SIGINT to the whole group during the first run, as a terminal does on Ctrl+C.
    */
   private static ChildResult shellLoop(String scenario) {
-    String java = String.join(" ", ChildProcess.javaCommand(Scenarios.class, List.of()).stream()
-        .map(s -> "'" + s + "'").toList());
+    String java =
+        String.join(
+            " ",
+            ChildProcess.javaCommand(Scenarios.class, List.of()).stream()
+                .map(s -> "'" + s + "'")
+                .toList());
     String loop = "for f in a b c; do " + java + " " + scenario + " \"$f\"; done";
     // The kit starts bash in its own process group, as a terminal's job is.
     try (ChildProcess bash = ChildProcess.command(List.of("bash", "-c", loop)).start()) {
@@ -214,10 +240,15 @@ class SignalIT {
   void ctrlCInARealTerminalShowsTheLineRunsFinallyAndTheShellSees130(@TempDir Path dir)
       throws Exception {
     assertThat(Files.isExecutable(Path.of("/usr/bin/tmux")))
-        .as("tmux is required; .ci/run installs it").isTrue();
+        .as("tmux is required; .ci/run installs it")
+        .isTrue();
     String socket = "terminus-it-" + ProcessHandle.current().pid();
-    String java = String.join(" ", ChildProcess.javaCommand(Scenarios.class, List.of()).stream()
-        .map(s -> "'" + s + "'").toList());
+    String java =
+        String.join(
+            " ",
+            ChildProcess.javaCommand(Scenarios.class, List.of()).stream()
+                .map(s -> "'" + s + "'")
+                .toList());
     try {
       tmux(socket, "new-session", "-d", "-x", "200", "-y", "50", "bash --norc --noprofile");
       tmux(socket, "send-keys", "-t", "0", java + " sigint", "Enter");
@@ -227,14 +258,18 @@ class SignalIT {
       // A separate command line: bash drops the rest of a line whose job died of SIGINT.
       tmux(socket, "send-keys", "-t", "0", "echo \"shell sees $?\"", "Enter");
       String screen = awaitScreen(socket, "shell sees ");
-      assertThat(screen).contains("^C").contains("Scenarios: interrupted (SIGINT)")
-          .contains("finally ran").contains("shell sees 130");
+      assertThat(screen)
+          .contains("^C")
+          .contains("Scenarios: interrupted (SIGINT)")
+          .contains("finally ran")
+          .contains("shell sees 130");
     } finally {
       new ProcessBuilder("tmux", "-L", socket, "kill-server").start().waitFor();
     }
   }
 
-  private static String tmux(String socket, String... args) throws IOException, InterruptedException {
+  private static String tmux(String socket, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("tmux", "-L", socket));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -244,7 +279,8 @@ class SignalIT {
   }
 
   private static String awaitScreen(String socket, String text) throws Exception {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(ChildProcess.defaultTimeout().toSeconds());
+    long until =
+        System.nanoTime() + TimeUnit.SECONDS.toNanos(ChildProcess.defaultTimeout().toSeconds());
     String screen = "";
     while (System.nanoTime() < until) {
       screen = tmux(socket, "capture-pane", "-p", "-t", "0");

@@ -8,9 +8,11 @@ public final class Standalone {
   public static void main(String[] args) throws Exception {
     Terminus.atExit("cleanup", () -> System.out.println("atExit cleanup"));
     if (args[0].equals("worker")) {
-      Thread worker = new Thread(() -> {
-        throw Exit.now(6, "worker says bye");
-      });
+      Thread worker =
+          new Thread(
+              () -> {
+                throw Exit.now(6, "worker says bye");
+              });
       worker.start();
       worker.join();
       Thread.sleep(600_000);

@@ -45,7 +45,9 @@ class DocSamplesTest {
       }
     }
 
-    assertThat(samples).as("Java samples in README.md and docs/*.md").hasSizeGreaterThanOrEqualTo(19);
+    assertThat(samples)
+        .as("Java samples in README.md and docs/*.md")
+        .hasSizeGreaterThanOrEqualTo(19);
     assertThat(missing).as("samples found in no source file of the build").isEmpty();
   }
 
@@ -75,7 +77,10 @@ class DocSamplesTest {
   private static Map<Path, List<String>> sources() throws IOException {
     try (Stream<Path> all = Files.walk(ROOT)) {
       return all.filter(p -> p.toString().endsWith(".java"))
-          .filter(p -> p.toString().contains("/src/main/java/") || p.toString().contains("/src/test/java/"))
+          .filter(
+              p ->
+                  p.toString().contains("/src/main/java/")
+                      || p.toString().contains("/src/test/java/"))
           .filter(p -> !p.toString().contains("/target/"))
           .collect(Collectors.toMap(p -> p, p -> normalize(read(p))));
     }

@@ -43,8 +43,8 @@ import picocli.CommandLine.ParseResult;
  *       {@code exitCodeOnInvalidInput} (2 by default); other exceptions go to the execution
  *       exception handler in place (by default a stack trace and {@code
  *       exitCodeOnExecutionException}, 1 by default, through the {@code IExitCodeExceptionMapper}
- *       if one is set); {@code --help} and {@code --version} end with 0; a {@code Callable}'s result
- *       and {@code IExitCodeGenerator}s decide the status as picocli decides it.
+ *       if one is set); {@code --help} and {@code --version} end with 0; a {@code Callable}'s
+ *       result and {@code IExitCodeGenerator}s decide the status as picocli decides it.
  *   <li>The status picocli returns becomes the exit status: 0 returns from the body (the program
  *       ends once its other non-daemon threads have ended, as Terminus's rules say), any other one
  *       is {@code Exit.now(status)}. A status outside {@code [0, 255]}, which a shell would see
@@ -65,9 +65,9 @@ public final class TerminusPicocli {
    * exits the process with the command's status; never returns.
    *
    * <p>The program's name in Terminus's messages is the command's name when it has one (set with
-   * {@code name = "tool"} on {@code @Command}), unless {@code terminus.name} / {@code TERMINUS_NAME}
-   * says otherwise.
-   * For other settings, run {@link #body(CommandLine)} with a configured runner:
+   * {@code name = "tool"} on {@code @Command}), unless {@code terminus.name} / {@code
+   * TERMINUS_NAME} says otherwise. For other settings, run {@link #body(CommandLine)} with a
+   * configured runner:
    *
    * <pre>{@code
    * Terminus.builder().deadline(Duration.ofSeconds(5)).build()
@@ -114,8 +114,14 @@ public final class TerminusPicocli {
       throw e.exception;
     }
     if (status < 0 || status > 255) {
-      throw Exit.now(1, commandLine.getCommandName() + ": exit code " + status
-          + " is outside [0, 255] (a shell would see " + (status & 0xff) + "); exiting with 1");
+      throw Exit.now(
+          1,
+          commandLine.getCommandName()
+              + ": exit code "
+              + status
+              + " is outside [0, 255] (a shell would see "
+              + (status & 0xff)
+              + "); exiting with 1");
     }
     if (status != 0) {
       throw Exit.now(status);
@@ -167,8 +173,8 @@ public final class TerminusPicocli {
     }
 
     @Override
-    public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult)
-        throws Exception {
+    public int handleExecutionException(
+        Exception ex, CommandLine commandLine, ParseResult parseResult) throws Exception {
       ExitException exit = exitIn(ex);
       if (exit != null) {
         throw exit; // an Error: it leaves execute() and reaches the runner

@@ -20,7 +20,11 @@ class TerminusPicocliIT {
 
   @Test
   void exitNowFromAnAtCommandMethodEndsWithItsStatusAndMessageAndNoStackTrace() throws Exception {
-    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "refuse", "no").run();
+    ChildResult r =
+        ChildProcess.java(Tool.class)
+            .classpath(ChildClasspath.get())
+            .args("terminus", "refuse", "no")
+            .run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(4);
     assertThat(r.diedBySignal()).as("%s", r).isFalse();
@@ -31,10 +35,15 @@ class TerminusPicocliIT {
   /** The problem: picocli wraps the exit in an ExecutionException and prints its stack trace. */
   @Test
   void withoutTheIntegrationPicocliPrintsAnExecutionExceptionBeforeTheMessage() throws Exception {
-    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("plain", "refuse", "no").run();
+    ChildResult r =
+        ChildProcess.java(Tool.class)
+            .classpath(ChildClasspath.get())
+            .args("plain", "refuse", "no")
+            .run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(4);
-    assertThat(r.stderr()).as("%s", r)
+    assertThat(r.stderr())
+        .as("%s", r)
         .startsWith("picocli.CommandLine$ExecutionException: Error while calling command (")
         .contains(NL + "\tat ")
         .endsWith(NL + "tool: refused: no" + NL);
@@ -42,7 +51,11 @@ class TerminusPicocliIT {
 
   @Test
   void exitNowFromACallableEndsWithItsStatusAndMessageAndNoStackTrace() throws Exception {
-    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "call").run();
+    ChildResult r =
+        ChildProcess.java(Tool.class)
+            .classpath(ChildClasspath.get())
+            .args("terminus", "call")
+            .run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(5);
     assertThat(r.stdout()).as("%s", r).isEqualTo("call: finally" + NL);
@@ -51,7 +64,11 @@ class TerminusPicocliIT {
 
   @Test
   void exitNowFromARunnableEndsWithItsStatusAndMessageAndNoStackTrace() throws Exception {
-    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "walk").run();
+    ChildResult r =
+        ChildProcess.java(Tool.class)
+            .classpath(ChildClasspath.get())
+            .args("terminus", "walk")
+            .run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(6);
     assertThat(r.stdout()).as("%s", r).isEqualTo("walk: finally" + NL);
@@ -61,7 +78,11 @@ class TerminusPicocliIT {
   /** picocli reports a setter method's exception as a parameter error; the exit still wins. */
   @Test
   void exitNowFromAnOptionSetterMethodEndsWithItsStatusAndMessageAndNoUsage() throws Exception {
-    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "--level", "5", "result", "0").run();
+    ChildResult r =
+        ChildProcess.java(Tool.class)
+            .classpath(ChildClasspath.get())
+            .args("terminus", "--level", "5", "result", "0")
+            .run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(9);
     assertThat(r.stdout()).as("%s", r).isEmpty();
@@ -70,17 +91,27 @@ class TerminusPicocliIT {
 
   @Test
   void anUnknownOptionKeepsPicocliMessageUsageAndStatus2() throws Exception {
-    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "--bogus").run();
+    ChildResult r =
+        ChildProcess.java(Tool.class)
+            .classpath(ChildClasspath.get())
+            .args("terminus", "--bogus")
+            .run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(2);
     assertThat(r.stdout()).as("%s", r).isEmpty();
     assertThat(r.stderr()).as("%s", r).isEqualTo(picocliAlone("--bogus").err);
-    assertThat(r.stderr()).as("%s", r).startsWith("Unknown option: '--bogus'" + NL + "Usage: tool ");
+    assertThat(r.stderr())
+        .as("%s", r)
+        .startsWith("Unknown option: '--bogus'" + NL + "Usage: tool ");
   }
 
   @Test
   void aBadSubcommandParameterKeepsPicocliMessageUsageAndStatus2() throws Exception {
-    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "result", "many").run();
+    ChildResult r =
+        ChildProcess.java(Tool.class)
+            .classpath(ChildClasspath.get())
+            .args("terminus", "result", "many")
+            .run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(2);
     assertThat(r.stdout()).as("%s", r).isEmpty();
@@ -90,16 +121,27 @@ class TerminusPicocliIT {
 
   @Test
   void helpPrintsPicocliUsageAndEndsWith0() throws Exception {
-    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "--help").run();
+    ChildResult r =
+        ChildProcess.java(Tool.class)
+            .classpath(ChildClasspath.get())
+            .args("terminus", "--help")
+            .run();
 
     assertThat(r.status()).as("%s", r).isZero();
-    assertThat(r.stdout()).as("%s", r).isEqualTo(picocliAlone("--help").out).startsWith("Usage: tool ");
+    assertThat(r.stdout())
+        .as("%s", r)
+        .isEqualTo(picocliAlone("--help").out)
+        .startsWith("Usage: tool ");
     assertThat(r.stderr()).as("%s", r).isEmpty();
   }
 
   @Test
   void aCallablesResultIsTheStatus() throws Exception {
-    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "result", "7").run();
+    ChildResult r =
+        ChildProcess.java(Tool.class)
+            .classpath(ChildClasspath.get())
+            .args("terminus", "result", "7")
+            .run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(7);
     assertThat(r.diedBySignal()).as("%s", r).isFalse();
@@ -108,7 +150,11 @@ class TerminusPicocliIT {
 
   @Test
   void aCallablesResultOf0Is0() throws Exception {
-    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "result", "0").run();
+    ChildResult r =
+        ChildProcess.java(Tool.class)
+            .classpath(ChildClasspath.get())
+            .args("terminus", "result", "0")
+            .run();
 
     assertThat(r.status()).as("%s", r).isZero();
     assertThat(r.stdout() + r.stderr()).as("%s", r).isEmpty();
@@ -116,17 +162,27 @@ class TerminusPicocliIT {
 
   @Test
   void aStatusAbove255EndsWith1AndSaysWhy() throws Exception {
-    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "result", "300").run();
+    ChildResult r =
+        ChildProcess.java(Tool.class)
+            .classpath(ChildClasspath.get())
+            .args("terminus", "result", "300")
+            .run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(1);
     assertThat(r.stdout()).as("%s", r).isEmpty();
-    assertThat(r.stderr()).as("%s", r)
-        .isEqualTo("tool: exit code 300 is outside [0, 255] (a shell would see 44); exiting with 1" + NL);
+    assertThat(r.stderr())
+        .as("%s", r)
+        .isEqualTo(
+            "tool: exit code 300 is outside [0, 255] (a shell would see 44); exiting with 1" + NL);
   }
 
   @Test
   void anExitCodeGeneratorDecidesTheStatus() throws Exception {
-    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "generate", "3").run();
+    ChildResult r =
+        ChildProcess.java(Tool.class)
+            .classpath(ChildClasspath.get())
+            .args("terminus", "generate", "3")
+            .run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(3);
     assertThat(r.stdout()).as("%s", r).isEqualTo("generate: ran" + NL);
@@ -136,21 +192,31 @@ class TerminusPicocliIT {
   /** picocli's own handling of a failure: its stack trace, then exitCodeOnExecutionException. */
   @Test
   void anExceptionKeepsPicocliStackTraceAndExitCodeOnExecutionException() throws Exception {
-    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("terminus", "fail").run();
+    ChildResult r =
+        ChildProcess.java(Tool.class)
+            .classpath(ChildClasspath.get())
+            .args("terminus", "fail")
+            .run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(70);
     assertThat(r.stdout()).as("%s", r).isEmpty();
     List<String> lines = r.stderr().lines().toList();
     assertThat(lines.get(0)).as("%s", r).isEqualTo("java.io.IOException: disk full");
-    assertThat(lines.subList(1, lines.size())).as("%s", r).isNotEmpty().allMatch(l -> l.startsWith("\tat "));
+    assertThat(lines.subList(1, lines.size()))
+        .as("%s", r)
+        .isNotEmpty()
+        .allMatch(l -> l.startsWith("\tat "));
   }
 
   @Test
   void anExitCodeExceptionMapperStillMapsAFailure() throws Exception {
-    ChildResult r = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("mapped", "fail").run();
+    ChildResult r =
+        ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("mapped", "fail").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(74);
-    assertThat(r.stderr().lines().findFirst()).as("%s", r).hasValue("java.io.IOException: disk full");
+    assertThat(r.stderr().lines().findFirst())
+        .as("%s", r)
+        .hasValue("java.io.IOException: disk full");
   }
 
   @Test
@@ -187,20 +253,32 @@ class TerminusPicocliIT {
   @Test
   void withoutTheIntegrationCtrlCPrintsTheInterruptedExceptionsStackTrace() throws Exception {
     ChildResult r;
-    try (ChildProcess c = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("plain", "wait").keepStdinOpen().start()) {
+    try (ChildProcess c =
+        ChildProcess.java(Tool.class)
+            .classpath(ChildClasspath.get())
+            .args("plain", "wait")
+            .keepStdinOpen()
+            .start()) {
       c.awaitLine("wait: waiting").signal("INT");
       r = c.await();
     }
 
     assertThat(r.status()).as("%s", r).isEqualTo(130);
-    assertThat(r.stderr()).as("%s", r)
+    assertThat(r.stderr())
+        .as("%s", r)
         .startsWith("java.lang.InterruptedException: sleep interrupted" + NL + "\tat ")
         .endsWith(NL + "Tool: interrupted (SIGINT)" + NL);
   }
 
   private static ChildResult signalDuringWait(String signal, Map<String, String> env)
       throws Exception {
-    try (ChildProcess c = ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).env(env).args("terminus", "wait").keepStdinOpen().start()) {
+    try (ChildProcess c =
+        ChildProcess.java(Tool.class)
+            .classpath(ChildClasspath.get())
+            .env(env)
+            .args("terminus", "wait")
+            .keepStdinOpen()
+            .start()) {
       c.awaitLine("wait: waiting").signal(signal);
       return c.await();
     }

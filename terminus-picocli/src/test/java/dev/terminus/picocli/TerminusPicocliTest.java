@@ -46,10 +46,11 @@ class TerminusPicocliTest {
   void theHandlersInPlaceStillHandleOrdinaryFailures() {
     StringWriter err = new StringWriter();
     CommandLine cl = quiet(err);
-    cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-      line.getErr().println("handled: " + ex.getMessage());
-      return 65;
-    });
+    cl.setExecutionExceptionHandler(
+        (ex, line, parsed) -> {
+          line.getErr().println("handled: " + ex.getMessage());
+          return 65;
+        });
 
     assertThat(Terminus.call(new String[] {"fail"}, TerminusPicocli.body(cl))).isEqualTo(65);
     assertThat(err.toString()).isEqualTo("handled: disk full" + System.lineSeparator());

@@ -14,18 +14,24 @@ import picocli.CommandLine.Parameters;
 /**
  * A picocli tool with one subcommand per way a command can end, for the tests' child JVMs.
  *
- * <p>{@code main}'s first argument picks how it runs: {@code terminus} ({@link TerminusPicocli#run}),
- * {@code mapped} (the same, with an {@code IExitCodeExceptionMapper}), or {@code plain} ({@code
- * Terminus.run} around a bare {@code execute}, the problem this module solves); the rest is the
- * tool's command line.
+ * <p>{@code main}'s first argument picks how it runs: {@code terminus} ({@link
+ * TerminusPicocli#run}), {@code mapped} (the same, with an {@code IExitCodeExceptionMapper}), or
+ * {@code plain} ({@code Terminus.run} around a bare {@code execute}, the problem this module
+ * solves); the rest is the tool's command line.
  */
 @Command(
     name = "tool",
     mixinStandardHelpOptions = true,
     version = "tool 1.0",
     description = "Ends in every way a picocli command can.",
-    subcommands = {Tool.Call.class, Tool.Walk.class, Tool.Returns.class, Tool.Generate.class,
-        Tool.Fail.class, Tool.Wait.class})
+    subcommands = {
+      Tool.Call.class,
+      Tool.Walk.class,
+      Tool.Returns.class,
+      Tool.Generate.class,
+      Tool.Fail.class,
+      Tool.Wait.class
+    })
 public final class Tool implements Callable<Integer> {
   /** Used by picocli. */
   public Tool() {}
@@ -38,16 +44,20 @@ public final class Tool implements Callable<Integer> {
         TerminusPicocli.run(rest, new CommandLine(new Tool()));
         break;
       case "mapped":
-        TerminusPicocli.run(rest, new CommandLine(new Tool())
-            .setExitCodeExceptionMapper(t -> t instanceof IOException ? 74 : 1));
+        TerminusPicocli.run(
+            rest,
+            new CommandLine(new Tool())
+                .setExitCodeExceptionMapper(t -> t instanceof IOException ? 74 : 1));
         break;
       case "plain":
-        Terminus.run(rest, a -> {
-          int status = new CommandLine(new Tool()).execute(a);
-          if (status != 0) {
-            throw Exit.now(status);
-          }
-        });
+        Terminus.run(
+            rest,
+            a -> {
+              int status = new CommandLine(new Tool()).execute(a);
+              if (status != 0) {
+                throw Exit.now(status);
+              }
+            });
         break;
       default:
         throw new IllegalArgumentException(how);
@@ -129,7 +139,10 @@ public final class Tool implements Callable<Integer> {
     }
   }
 
-  @Command(name = "fail", description = "Fails with an IOException.", exitCodeOnExecutionException = 70)
+  @Command(
+      name = "fail",
+      description = "Fails with an IOException.",
+      exitCodeOnExecutionException = 70)
   static final class Fail implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {

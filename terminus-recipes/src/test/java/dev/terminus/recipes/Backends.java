@@ -22,10 +22,14 @@ final class Backends {
     String classes = System.getProperty("terminus.recipes.classes");
     String file = System.getProperty("terminus.recipes.classpath." + backend);
     if (classes == null || file == null) {
-      throw new IllegalStateException("run with Maven (mvn verify): the child classpath for "
-          + backend + " comes from failsafe's systemPropertyVariables");
+      throw new IllegalStateException(
+          "run with Maven (mvn verify): the child classpath for "
+              + backend
+              + " comes from failsafe's systemPropertyVariables");
     }
-    return classes + File.pathSeparator + Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+    return classes
+        + File.pathSeparator
+        + Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
   }
 
   /** The file's text, or "" if it does not exist. */

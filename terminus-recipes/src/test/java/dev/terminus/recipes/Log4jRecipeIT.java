@@ -26,8 +26,8 @@ class Log4jRecipeIT {
 
   /**
    * The problem, reproduced deterministically: on a third party's System.exit, Log4j's own JVM
-   * shutdown hook stops its LoggerContext while Terminus's hook runs the cleanup; every line
-   * logged after that is dropped, even the LOGGING phase's.
+   * shutdown hook stops its LoggerContext while Terminus's hook runs the cleanup; every line logged
+   * after that is dropped, even the LOGGING phase's.
    */
   @Test
   void withoutTheRecipeSystemExitLosesTheCleanupLines() throws Exception {
@@ -74,8 +74,12 @@ class Log4jRecipeIT {
   /** The recipe with the hook disabled by -Dlog4j2.shutdownHookEnabled=false instead of XML. */
   @Test
   void recipeWithTheSystemPropertyKeepsTheLinesOnThirdPartySystemExit() throws Exception {
-    ChildResult r = run("log4j2-default.xml", List.of("-Dlog4j2.shutdownHookEnabled=false"),
-        "system-exit", "recipe");
+    ChildResult r =
+        run(
+            "log4j2-default.xml",
+            List.of("-Dlog4j2.shutdownHookEnabled=false"),
+            "system-exit",
+            "recipe");
 
     assertThat(r.status()).as("%s", r).isZero();
     assertThat(r.stdout()).as("%s", r).contains("log4j stopped before cleanup: false");

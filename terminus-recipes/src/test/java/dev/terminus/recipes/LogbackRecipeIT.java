@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Logback, logging last (docs/logging.md). Each test runs {@link LogbackScenario} in its own JVM,
- * logging through an AsyncAppender in front of a FileAppender with immediateFlush=false, and
- * reads the file.
+ * logging through an AsyncAppender in front of a FileAppender with immediateFlush=false, and reads
+ * the file.
  */
 class LogbackRecipeIT {
   private static final String BODY = "body: working";

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * Phase#LOGGING}) or {@code none}. The configuration ({@code logback.configurationFile}) and the
  * log file ({@code terminus.recipes.logfile}) come as system properties.
  *
- * <p>The {@code atExit} task is slow: it waits up to {@link #SLOW_MS} (300 ms by default) for Logback's context to
- * stop, and prints whether it did, so a race with a Logback shutdown hook is deterministic.
+ * <p>The {@code atExit} task is slow: it waits up to {@link #SLOW_MS} (300 ms by default) for
+ * Logback's context to stop, and prints whether it did, so a race with a Logback shutdown hook is
+ * deterministic.
  */
 public final class LogbackScenario {
   /**
@@ -36,30 +37,39 @@ public final class LogbackScenario {
   public static void main(String[] args) {
     String exitPath = args[0];
     boolean recipe = args[1].equals("recipe");
-    Terminus.run(args, a -> {
-      if (recipe) {
-        // The recipe. Registered first, so it runs after every other LOGGING task (last
-        // registered first): stopping the context drains the AsyncAppender and closes the file.
-        Terminus.shutdown().add(Phase.LOGGING, "logback",
-            () -> ((LoggerContext) LoggerFactory.getILoggerFactory()).stop());
-      }
-      Logger log = LoggerFactory.getLogger("scenario");
-      CountDownLatch logbackStopped = new CountDownLatch(1);
-      ((LoggerContext) LoggerFactory.getILoggerFactory()).addListener(new StopListener(logbackStopped));
+    Terminus.run(
+        args,
+        a -> {
+          if (recipe) {
+            // The recipe. Registered first, so it runs after every other LOGGING task (last
+            // registered first): stopping the context drains the AsyncAppender and closes the file.
+            Terminus.shutdown()
+                .add(
+                    Phase.LOGGING,
+                    "logback",
+                    () -> ((LoggerContext) LoggerFactory.getILoggerFactory()).stop());
+          }
+          Logger log = LoggerFactory.getLogger("scenario");
+          CountDownLatch logbackStopped = new CountDownLatch(1);
+          ((LoggerContext) LoggerFactory.getILoggerFactory())
+              .addListener(new StopListener(logbackStopped));
 
-      Terminus.atExit("store", () -> {
-        boolean stoppedFirst = logbackStopped.await(SLOW_MS, TimeUnit.MILLISECONDS);
-        System.out.println("logback stopped before cleanup: " + stoppedFirst);
-        log.info("cleanup: store closed");
-      });
-      Terminus.shutdown().add(Phase.LOGGING, "last-words", () -> log.info("logging: last line"));
+          Terminus.atExit(
+              "store",
+              () -> {
+                boolean stoppedFirst = logbackStopped.await(SLOW_MS, TimeUnit.MILLISECONDS);
+                System.out.println("logback stopped before cleanup: " + stoppedFirst);
+                log.info("cleanup: store closed");
+              });
+          Terminus.shutdown()
+              .add(Phase.LOGGING, "last-words", () -> log.info("logging: last line"));
 
-      log.info("body: working");
-      if (exitPath.equals("own")) {
-        throw Exit.now(0);
-      }
-      System.exit(0); // a third party's exit
-    });
+          log.info("body: working");
+          if (exitPath.equals("own")) {
+            throw Exit.now(0);
+          }
+          System.exit(0); // a third party's exit
+        });
   }
 
   /** Counts a latch down when the context stops. */

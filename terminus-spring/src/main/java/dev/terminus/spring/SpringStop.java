@@ -21,13 +21,13 @@ import org.springframework.core.env.Environment;
 /**
  * One Spring application's stop under Terminus: the tasks {@link TerminusSpring} promises.
  *
- * <p>Design: every task is registered before the application starts, so a signal during the
- * start finds them (in {@code LOGGING} they then run after the tasks the application registers
- * while it starts). The context is known from the initializer on (before refresh); a task that
- * finds no context, or a closed one, does nothing. The context is closed on a thread of its own
- * ({@value #CLOSER}), so that the task can give up on a close that hangs and say which bean it
- * hung in: a bean post-processor notes each bean whose destruction begins on that thread, and
- * renames the thread after it.
+ * <p>Design: every task is registered before the application starts, so a signal during the start
+ * finds them (in {@code LOGGING} they then run after the tasks the application registers while it
+ * starts). The context is known from the initializer on (before refresh); a task that finds no
+ * context, or a closed one, does nothing. The context is closed on a thread of its own ({@value
+ * #CLOSER}), so that the task can give up on a close that hangs and say which bean it hung in: a
+ * bean post-processor notes each bean whose destruction begins on that thread, and renames the
+ * thread after it.
  *
  * <p>Safe for concurrent use: the fields are written once, or only by the closing thread, and read
  * through volatile references.
@@ -47,6 +47,7 @@ final class SpringStop
   private volatile Duration drainTimeout = SPRING_PHASE_TIMEOUT;
   private volatile Runnable loggingShutdown;
   private volatile Thread closer;
+
   /** The bean whose destruction began last on the closing thread, as {@code 'name' (class)}. */
   private volatile String destroying;
 
@@ -73,11 +74,16 @@ final class SpringStop
       return;
     }
     Environment env = applicationContext.getEnvironment();
-    closeTimeout = positive(env.getProperty(
-        TerminusSpring.CLOSE_TIMEOUT_PROPERTY, Duration.class, TerminusSpring.DEFAULT_CLOSE_TIMEOUT),
-        TerminusSpring.CLOSE_TIMEOUT_PROPERTY);
-    drainTimeout = positive(env.getProperty(PHASE_TIMEOUT, Duration.class, SPRING_PHASE_TIMEOUT),
-        PHASE_TIMEOUT);
+    closeTimeout =
+        positive(
+            env.getProperty(
+                TerminusSpring.CLOSE_TIMEOUT_PROPERTY,
+                Duration.class,
+                TerminusSpring.DEFAULT_CLOSE_TIMEOUT),
+            TerminusSpring.CLOSE_TIMEOUT_PROPERTY);
+    drainTimeout =
+        positive(
+            env.getProperty(PHASE_TIMEOUT, Duration.class, SPRING_PHASE_TIMEOUT), PHASE_TIMEOUT);
     applicationContext.getBeanFactory().addBeanPostProcessor(new DestroyTracker());
     context = applicationContext;
   }
@@ -94,8 +100,9 @@ final class SpringStop
     }
     if (ctx.getEnvironment().getProperty("logging.register-shutdown-hook", Boolean.class, true)
         && ctx.containsBean(LoggingApplicationListener.LOGGING_SYSTEM_BEAN_NAME)) {
-      loggingShutdown = ctx.getBean(LoggingApplicationListener.LOGGING_SYSTEM_BEAN_NAME, LoggingSystem.class)
-          .getShutdownHandler();
+      loggingShutdown =
+          ctx.getBean(LoggingApplicationListener.LOGGING_SYSTEM_BEAN_NAME, LoggingSystem.class)
+              .getShutdownHandler();
     }
   }
 
@@ -129,8 +136,12 @@ final class SpringStop
         server.stop(done::countDown);
         Duration timeout = drainTimeout;
         if (!done.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-          throw new IllegalStateException("the web server's requests in flight did not finish within "
-              + format(timeout) + " (" + PHASE_TIMEOUT + "); closing the context stops them");
+          throw new IllegalStateException(
+              "the web server's requests in flight did not finish within "
+                  + format(timeout)
+                  + " ("
+                  + PHASE_TIMEOUT
+                  + "); closing the context stops them");
         }
       }
     }
@@ -143,15 +154,18 @@ final class SpringStop
     }
     Throwable[] failure = new Throwable[1];
     CountDownLatch done = new CountDownLatch(1);
-    Thread t = new Thread(() -> {
-      try {
-        ctx.close();
-      } catch (Throwable e) { // handed to the task, which reports it
-        failure[0] = e;
-      } finally {
-        done.countDown();
-      }
-    }, CLOSER);
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                ctx.close();
+              } catch (Throwable e) { // handed to the task, which reports it
+                failure[0] = e;
+              } finally {
+                done.countDown();
+              }
+            },
+            CLOSER);
     t.setDaemon(false); // listed among the threads of a report written while it hangs
     closer = t;
     t.start();
@@ -179,13 +193,20 @@ final class SpringStop
       inDestroy |= e.getClassName().equals(DISPOSABLE_ADAPTER);
     }
     String bean = destroying;
-    String what = inDestroy && bean != null
-        ? "bean " + bean + " did not return from its destroy method"
-        : "the application context did not close";
+    String what =
+        inDestroy && bean != null
+            ? "bean " + bean + " did not return from its destroy method"
+            : "the application context did not close";
     t.interrupt();
-    IllegalStateException e = new IllegalStateException(what + " within " + format(timeout) + " ("
-        + TerminusSpring.CLOSE_TIMEOUT_PROPERTY + "); the thread closing it was interrupted at"
-        + " this exception's frames");
+    IllegalStateException e =
+        new IllegalStateException(
+            what
+                + " within "
+                + format(timeout)
+                + " ("
+                + TerminusSpring.CLOSE_TIMEOUT_PROPERTY
+                + "); the thread closing it was interrupted at"
+                + " this exception's frames");
     e.setStackTrace(stack);
     return e;
   }

@@ -10,8 +10,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Runs a Spring Boot application under {@link Terminus#run(String[], MainBody)}, so that
- * Terminus's coordinated stop, not Spring's own shutdown hook, stops it.
+ * Runs a Spring Boot application under {@link Terminus#run(String[], MainBody)}, so that Terminus's
+ * coordinated stop, not Spring's own shutdown hook, stops it.
  *
  * <pre>{@code
  * public static void main(String[] args) {   // in App, the @SpringBootApplication class
@@ -19,35 +19,34 @@ import org.springframework.context.ConfigurableApplicationContext;
  * }
  * }</pre>
  *
- * <p>Guarantees, on every way the program stops (a signal, {@link Exit#now}, an uncaught
- * exception, a third party's {@code System.exit}, the context closed by the application itself):
+ * <p>Guarantees, on every way the program stops (a signal, {@link Exit#now}, an uncaught exception,
+ * a third party's {@code System.exit}, the context closed by the application itself):
  *
  * <ul>
  *   <li>Spring's JVM shutdown hook is not registered ({@code
  *       SpringApplication.setRegisterShutdownHook(false)}); the context is closed by Terminus's
  *       plan, once, inside its deadline.
  *   <li>{@link Phase#ANNOUNCE}, task {@code spring-readiness}: the readiness state becomes {@code
- *       REFUSING_TRAFFIC} ({@code AvailabilityChangeEvent}), so {@code
- *       /actuator/health/readiness} answers 503.
+ *       REFUSING_TRAFFIC} ({@code AvailabilityChangeEvent}), so {@code /actuator/health/readiness}
+ *       answers 503.
  *   <li>{@link Phase#DRAIN}, task {@code spring-web-server}: Spring's graceful shutdown of the
  *       embedded web server ({@code server.shutdown=graceful}, the default since Spring Boot 3.4):
  *       new connections are refused and the requests in flight complete, within Spring's own bound,
  *       {@code spring.lifecycle.timeout-per-shutdown-phase} (30 s by default); past it the task
- *       fails, and closing the context stops the server and its remaining requests, as Spring
- *       does.
+ *       fails, and closing the context stops the server and its remaining requests, as Spring does.
  *   <li>{@link Phase#STOP_SERVICES}, task {@code spring-context}: the context closes ({@code
  *       ContextClosedEvent}, the remaining lifecycle beans, then each bean's destroy methods). When
  *       it has not closed within {@code terminus.spring.close-timeout} (10 s by default), the task
- *       fails with a message that names the bean whose destroy method was running, and the stack
- *       of the thread that was closing the context; that thread is interrupted and the plan goes
- *       on. The thread is named {@code spring-context-close: bean '<name>'} while it destroys a
- *       bean, so a report written by the deadline names the bean too.
+ *       fails with a message that names the bean whose destroy method was running, and the stack of
+ *       the thread that was closing the context; that thread is interrupted and the plan goes on.
+ *       The thread is named {@code spring-context-close: bean '<name>'} while it destroys a bean,
+ *       so a report written by the deadline names the bean too.
  *   <li>{@link Phase#LOGGING}, task {@code spring-logging}: Spring Boot's logging system is shut
  *       down (for Logback, {@code LoggerContext.stop()}, which drains async appenders and flushes
  *       files), after every line the stop logged, unless {@code logging.register-shutdown-hook} is
  *       {@code false}.
- *   <li>The tasks are registered before the application starts, so a signal during the start
- *       finds them, and {@code spring-logging} runs after the {@code LOGGING} tasks the application
+ *   <li>The tasks are registered before the application starts, so a signal during the start finds
+ *       them, and {@code spring-logging} runs after the {@code LOGGING} tasks the application
  *       registers while it starts. A malformed {@code terminus.spring.close-timeout} or {@code
  *       spring.lifecycle.timeout-per-shutdown-phase} (not a positive duration) fails the start.
  *   <li>As with {@code SpringApplication.run}, {@code main} returns once the application has
@@ -114,8 +113,8 @@ public final class TerminusSpring {
    *     .run(args, a -> TerminusSpring.start(new SpringApplication(App.class), a));
    * }</pre>
    *
-   * @param application the application, configured as the caller wants; its shutdown hook is
-   *     turned off
+   * @param application the application, configured as the caller wants; its shutdown hook is turned
+   *     off
    * @param args the application's arguments
    * @return the running application context
    * @throws NullPointerException if {@code application} or {@code args} is null

@@ -15,10 +15,12 @@ import java.nio.charset.StandardCharsets;
 final class Http {
   /** The status of a request the server refused to connect. */
   static final int REFUSED = -1;
+
   /** The status of a request whose connection the server accepted, then closed unanswered. */
   static final int DROPPED = -2;
 
-  private static final int GUARD_MS = (int) dev.terminus.test.ChildProcess.defaultTimeout().toMillis();
+  private static final int GUARD_MS =
+      (int) dev.terminus.test.ChildProcess.defaultTimeout().toMillis();
 
   private Http() {}
 
@@ -34,8 +36,9 @@ final class Http {
       }
       s.setSoTimeout(GUARD_MS);
       OutputStream out = s.getOutputStream();
-      out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream in = s.getInputStream();
       String all;

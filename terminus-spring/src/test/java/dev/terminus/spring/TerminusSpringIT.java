@@ -33,19 +33,20 @@ class TerminusSpringIT {
 
   /**
    * The whole service shape: SIGTERM with a request in flight, a 2 s serving delay. Readiness goes
-   * down (503) while the application still serves; then the drain refuses new connections while
-   * the request in flight completes with 200; the context closes; the log is complete to its last
-   * line; the process dies by SIGTERM, so the stop finished within the deadline (past it,
-   * Terminus halts with a plain exit instead).
+   * down (503) while the application still serves; then the drain refuses new connections while the
+   * request in flight completes with 200; the context closes; the log is complete to its last line;
+   * the process dies by SIGTERM, so the stop finished within the deadline (past it, Terminus halts
+   * with a plain exit instead).
    */
   @Test
   void aRequestInFlightAtSigtermCompletesWhileReadinessIsDownAndNewConnectionsAreRefused()
       throws Exception {
     Path report = dir.resolve("report.json");
-    Map<String, String> env = Map.of(
-        "TERMINUS_DRAIN_FIRST", "2s",
-        "TERMINUS_REPORT", report.toString(),
-        "TERMINUS_THREADS_REPORT_AFTER", "1ms");
+    Map<String, String> env =
+        Map.of(
+            "TERMINUS_DRAIN_FIRST", "2s",
+            "TERMINUS_REPORT", report.toString(),
+            "TERMINUS_THREADS_REPORT_AFTER", "1ms");
     ChildResult r;
     long sigterm;
     long down;
@@ -64,9 +65,11 @@ class TerminusSpringIT {
       c.signal("TERM");
       Http.Answer probe = awaitStatusOtherThan(port, READINESS, 200);
       down = System.nanoTime();
-      assertThat(probe).as("readiness during the serving delay")
+      assertThat(probe)
+          .as("readiness during the serving delay")
           .isEqualTo(new Http.Answer(503, "{\"status\":\"OUT_OF_SERVICE\"}"));
-      assertThat(Http.get(port, "/hello")).as("a new request during the serving delay")
+      assertThat(Http.get(port, "/hello"))
+          .as("a new request during the serving delay")
           .isEqualTo(new Http.Answer(200, "hello"));
       assertThat(slow).as("the request in flight").isNotDone();
 
@@ -77,7 +80,8 @@ class TerminusSpringIT {
         after = Http.get(port, LIVENESS);
       }
       refused = System.nanoTime();
-      assertThat(after.status()).as("a new connection once the drain began: %s", after)
+      assertThat(after.status())
+          .as("a new connection once the drain began: %s", after)
           .isEqualTo(Http.REFUSED);
       assertThat(slow).as("the request in flight").isNotDone();
 
@@ -93,35 +97,52 @@ class TerminusSpringIT {
     assertThat(r.status()).as("%s", r).isEqualTo(143);
     assertThat(r.diedBySignal()).as("died by SIGTERM itself: %s", r).isTrue();
     assertThat(r.stdout()).as("%s", r).endsWith("slow: in flight" + NL);
-    assertThat(r.stderr()).as("no thread warning, nothing but the signal's line: %s", r)
+    assertThat(r.stderr())
+        .as("no thread warning, nothing but the signal's line: %s", r)
         .isEqualTo("WebApp: terminated (SIGTERM)" + NL);
 
     String json = Files.readString(report, StandardCharsets.UTF_8);
-    assertThat(json).contains("\"reason\": \"signal\"", "\"detail\": \"SIGTERM\"", "\"status\": 143",
-        "\"halted\": false");
+    assertThat(json)
+        .contains(
+            "\"reason\": \"signal\"",
+            "\"detail\": \"SIGTERM\"",
+            "\"status\": 143",
+            "\"halted\": false");
     Task readiness = task(json, "announce", "spring-readiness");
     Task drain = task(json, "drain", "spring-web-server");
     Task close = task(json, "stop-services", "spring-context");
     Task logging = task(json, "logging", "spring-logging");
-    assertThat(List.of(readiness, drain, close, logging)).allMatch(t -> t.outcome.equals("ok"), "ok");
+    assertThat(List.of(readiness, drain, close, logging))
+        .allMatch(t -> t.outcome.equals("ok"), "ok");
 
-    assertThat(log()).containsSubsequence(
-        "Commencing graceful shutdown. Waiting for active requests to complete",
-        "slow: answered (go)",
-        "Graceful shutdown complete",
-        "hungBean: destroying",
-        "hungBean: destroyed",
-        "cleanup: store closed",
-        "logging: last line");
+    assertThat(log())
+        .containsSubsequence(
+            "Commencing graceful shutdown. Waiting for active requests to complete",
+            "slow: answered (go)",
+            "Graceful shutdown complete",
+            "hungBean: destroying",
+            "hungBean: destroyed",
+            "cleanup: store closed",
+            "logging: last line");
     assertThat(log()).last().isEqualTo("logging: last line");
 
-    System.out.printf("figures: SIGTERM to readiness 503 seen %d ms; to a new connection refused %d ms"
+    System.out.printf(
+        "figures: SIGTERM to readiness 503 seen %d ms; to a new connection refused %d ms"
             + " (serving delay 2 s); release to 200 %d ms; release to exit %d ms; SIGTERM to exit %d ms;"
             + " report: readiness %d ms, web server drain %d ms (from %d ms), context close %d ms"
             + " (from %d ms), logging %d ms, whole stop %s ms%n",
-        ms(down - sigterm), ms(refused - sigterm), ms(answered - released), ms(ended - released),
-        ms(ended - sigterm), readiness.durationMs, drain.durationMs, drain.startMs, close.durationMs,
-        close.startMs, logging.durationMs, field(json, "durationMs"));
+        ms(down - sigterm),
+        ms(refused - sigterm),
+        ms(answered - released),
+        ms(ended - released),
+        ms(ended - sigterm),
+        readiness.durationMs,
+        drain.durationMs,
+        drain.startMs,
+        close.durationMs,
+        close.startMs,
+        logging.durationMs,
+        field(json, "durationMs"));
   }
 
   /**
@@ -132,13 +153,13 @@ class TerminusSpringIT {
   @Test
   void aBeanWhoseDestroyHangsIsNamedInTheReportAndTheStopGoesOn() throws Exception {
     Path report = dir.resolve("report.json");
-    Map<String, String> env = Map.of(
-        "TERMINUS_SIGNALS", "INT,TERM=0,HUP",
-        "TERMINUS_REPORT", report.toString());
+    Map<String, String> env =
+        Map.of("TERMINUS_SIGNALS", "INT,TERM=0,HUP", "TERMINUS_REPORT", report.toString());
     ChildResult r;
     long sigterm;
     long ended;
-    try (ChildProcess c = start(env, "terminus", "--app.hang=true", "--terminus.spring.close-timeout=1s")) {
+    try (ChildProcess c =
+        start(env, "terminus", "--app.hang=true", "--terminus.spring.close-timeout=1s")) {
       int port = awaitPort(c);
       assertThat(Http.get(port, READINESS).status()).isEqualTo(200);
       sigterm = System.nanoTime();
@@ -148,28 +169,39 @@ class TerminusSpringIT {
       ended = System.nanoTime();
     }
 
-    String hung = "bean 'hungBean' (dev.terminus.spring.app.WebApp$HungBean) did not return from its"
-        + " destroy method within 1s (terminus.spring.close-timeout); the thread closing it was"
-        + " interrupted at this exception's frames";
+    String hung =
+        "bean 'hungBean' (dev.terminus.spring.app.WebApp$HungBean) did not return from its"
+            + " destroy method within 1s (terminus.spring.close-timeout); the thread closing it was"
+            + " interrupted at this exception's frames";
     assertThat(r.status()).as("%s", r).isZero();
     assertThat(r.diedBySignal()).as("%s", r).isFalse();
-    assertThat(r.stderr()).as("%s", r).isEqualTo(
-        "WebApp: terminated (SIGTERM)" + NL
-            + "WebApp: cleanup task 'spring-context' failed: java.lang.IllegalStateException: " + hung + NL);
+    assertThat(r.stderr())
+        .as("%s", r)
+        .isEqualTo(
+            "WebApp: terminated (SIGTERM)"
+                + NL
+                + "WebApp: cleanup task 'spring-context' failed: java.lang.IllegalStateException: "
+                + hung
+                + NL);
 
     String json = Files.readString(report, StandardCharsets.UTF_8);
     Task close = task(json, "stop-services", "spring-context");
     assertThat(close.outcome).isEqualTo("failed");
     assertThat(close.error).isEqualTo("\"java.lang.IllegalStateException: " + hung + "\"");
-    assertThat(json).as("the task's stack is the closing thread's")
-        .containsPattern("\"stack\": \\[\"[^\\]]*dev.terminus.spring.app.WebApp\\$HungBean.destroy\\(");
-    assertThat(json).as("the closing thread, still alive, among the report's threads")
+    assertThat(json)
+        .as("the task's stack is the closing thread's")
+        .containsPattern(
+            "\"stack\": \\[\"[^\\]]*dev.terminus.spring.app.WebApp\\$HungBean.destroy\\(");
+    assertThat(json)
+        .as("the closing thread, still alive, among the report's threads")
         .contains("{\"name\": \"spring-context-close: bean 'hungBean'\"");
     assertThat(json).contains("\"halted\": false", "\"status\": 0");
-    assertThat(log()).containsSubsequence("hungBean: destroying", "cleanup: store closed", "logging: last line");
+    assertThat(log())
+        .containsSubsequence("hungBean: destroying", "cleanup: store closed", "logging: last line");
     assertThat(log()).doesNotContain("hungBean: destroyed").last().isEqualTo("logging: last line");
 
-    System.out.printf("figures: hung bean, close timeout 1 s: SIGTERM to exit %d ms; report: context"
+    System.out.printf(
+        "figures: hung bean, close timeout 1 s: SIGTERM to exit %d ms; report: context"
             + " close %d ms, whole stop %s ms%n",
         ms(ended - sigterm), close.durationMs, field(json, "durationMs"));
   }
@@ -182,9 +214,11 @@ class TerminusSpringIT {
   @Test
   void aHungBeanPastTheDeadlineIsNamedByTheClosingThreadInTheReport() throws Exception {
     Path report = dir.resolve("report.json");
-    Map<String, String> env = Map.of("TERMINUS_DEADLINE", "2s", "TERMINUS_REPORT", report.toString());
+    Map<String, String> env =
+        Map.of("TERMINUS_DEADLINE", "2s", "TERMINUS_REPORT", report.toString());
     ChildResult r;
-    try (ChildProcess c = start(env, "terminus", "--app.hang=true", "--terminus.spring.close-timeout=1h")) {
+    try (ChildProcess c =
+        start(env, "terminus", "--app.hang=true", "--terminus.spring.close-timeout=1h")) {
       int port = awaitPort(c);
       assertThat(Http.get(port, READINESS).status()).isEqualTo(200);
       c.signal("TERM");
@@ -193,11 +227,19 @@ class TerminusSpringIT {
     }
 
     assertThat(r.status()).as("%s", r).isEqualTo(143);
-    assertThat(r.diedBySignal()).as("halted with the status, not killed by the signal: %s", r).isFalse();
-    assertThat(r.stderr()).as("%s", r).isEqualTo("WebApp: terminated (SIGTERM)" + NL
-        + "WebApp: shutdown not finished within the deadline of 2s; halting with status 143" + NL);
+    assertThat(r.diedBySignal())
+        .as("halted with the status, not killed by the signal: %s", r)
+        .isFalse();
+    assertThat(r.stderr())
+        .as("%s", r)
+        .isEqualTo(
+            "WebApp: terminated (SIGTERM)"
+                + NL
+                + "WebApp: shutdown not finished within the deadline of 2s; halting with status 143"
+                + NL);
     String json = Files.readString(report, StandardCharsets.UTF_8);
-    assertThat(json).contains("\"halted\": true", "{\"name\": \"spring-context-close: bean 'hungBean'\"");
+    assertThat(json)
+        .contains("\"halted\": true", "{\"name\": \"spring-context-close: bean 'hungBean'\"");
     assertThat(task(json, "stop-services", "spring-context").outcome).isEqualTo("timed out");
     assertThat(task(json, "logging", "spring-logging").outcome).isEqualTo("skipped");
   }
@@ -218,8 +260,12 @@ class TerminusSpringIT {
     assertThat(r.status()).as("%s", r).isZero();
     assertThat(r.diedBySignal()).as("%s", r).isFalse();
     assertThat(r.stderr()).as("%s", r).isEmpty();
-    assertThat(log()).containsSubsequence("Graceful shutdown complete", "hungBean: destroyed",
-        "cleanup: store closed", "logging: last line");
+    assertThat(log())
+        .containsSubsequence(
+            "Graceful shutdown complete",
+            "hungBean: destroyed",
+            "cleanup: store closed",
+            "logging: last line");
     assertThat(log()).last().isEqualTo("logging: last line");
   }
 
@@ -241,20 +287,31 @@ class TerminusSpringIT {
     }
 
     assertThat(r.status()).as("%s", r).isEqualTo(143);
-    assertThat(r.stderr()).as("%s", r)
+    assertThat(r.stderr())
+        .as("%s", r)
         .contains("WebApp: main returned 1ms ago; the JVM waits for these non-daemon threads:")
         .endsWith("WebApp: terminated (SIGTERM)" + NL);
-    assertThat(log()).containsSubsequence("cleanup: store closed", "logging: last line")
-        .doesNotContain("Commencing graceful shutdown. Waiting for active requests to complete",
-            "hungBean: destroying", "hungBean: destroyed");
+    assertThat(log())
+        .containsSubsequence("cleanup: store closed", "logging: last line")
+        .doesNotContain(
+            "Commencing graceful shutdown. Waiting for active requests to complete",
+            "hungBean: destroying",
+            "hungBean: destroyed");
   }
 
   private ChildProcess start(Map<String, String> env, String... args) throws IOException {
-    return ChildProcess.java(WebApp.class).classpath(ChildClasspath.get()).jvmOptions(List.of("-Dwebapp.logfile=" + dir.resolve("app.log"))).env(env).args(args).keepStdinOpen().start();
+    return ChildProcess.java(WebApp.class)
+        .classpath(ChildClasspath.get())
+        .jvmOptions(List.of("-Dwebapp.logfile=" + dir.resolve("app.log")))
+        .env(env)
+        .args(args)
+        .keepStdinOpen()
+        .start();
   }
 
   private static int awaitPort(ChildProcess c) {
-    return Integer.parseInt(c.awaitLine(l -> l.startsWith("ready "), "'ready <port>'").substring(6));
+    return Integer.parseInt(
+        c.awaitLine(l -> l.startsWith("ready "), "'ready <port>'").substring(6));
   }
 
   private static Http.Answer get(int port, String path) {
@@ -266,8 +323,10 @@ class TerminusSpringIT {
   }
 
   /** Asks for {@code path} on new connections until the answer is not {@code status}. */
-  private static Http.Answer awaitStatusOtherThan(int port, String path, int status) throws IOException {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(ChildProcess.defaultTimeout().toSeconds());
+  private static Http.Answer awaitStatusOtherThan(int port, String path, int status)
+      throws IOException {
+    long until =
+        System.nanoTime() + TimeUnit.SECONDS.toNanos(ChildProcess.defaultTimeout().toSeconds());
     while (System.nanoTime() - until < 0) {
       Http.Answer a = Http.get(port, path);
       if (a.status() != status) {
@@ -275,7 +334,13 @@ class TerminusSpringIT {
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
     }
-    throw new AssertionError(path + " still answered " + status + " after " + ChildProcess.defaultTimeout().toSeconds() + " s");
+    throw new AssertionError(
+        path
+            + " still answered "
+            + status
+            + " after "
+            + ChildProcess.defaultTimeout().toSeconds()
+            + " s");
   }
 
   private List<String> log() throws IOException {
@@ -290,9 +355,15 @@ class TerminusSpringIT {
   record Task(long startMs, long durationMs, String outcome, String error) {}
 
   private static Task task(String json, String phase, String name) {
-    Matcher m = Pattern.compile("\\{\"phase\": \"" + Pattern.quote(phase) + "\", \"task\": \""
-        + Pattern.quote(name) + "\", \"startMs\": (\\d+), \"durationMs\": (\\d+), \"outcome\": \"([a-z ]+)\","
-        + " \"error\": (null|\"(?:[^\"\\\\]|\\\\.)*\")").matcher(json);
+    Matcher m =
+        Pattern.compile(
+                "\\{\"phase\": \""
+                    + Pattern.quote(phase)
+                    + "\", \"task\": \""
+                    + Pattern.quote(name)
+                    + "\", \"startMs\": (\\d+), \"durationMs\": (\\d+), \"outcome\": \"([a-z ]+)\","
+                    + " \"error\": (null|\"(?:[^\"\\\\]|\\\\.)*\")")
+            .matcher(json);
     assertThat(m.find()).as("task %s / %s in the report:%n%s", phase, name, json).isTrue();
     return new Task(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), m.group(3), m.group(4));
   }

@@ -45,7 +45,8 @@ class TerminusSpringTest {
 
   @Test
   void startRejectsNullArgs() {
-    assertThatThrownBy(() -> TerminusSpring.start(new SpringApplication(TerminusSpringTest.class), null))
+    assertThatThrownBy(
+            () -> TerminusSpring.start(new SpringApplication(TerminusSpringTest.class), null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("args");
   }

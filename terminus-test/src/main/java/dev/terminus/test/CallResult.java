@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a main body did under {@link InJvm#call}: its exit status, what it printed, and the
- * cleanup tasks that ran. Immutable.
+ * What a main body did under {@link InJvm#call}: its exit status, what it printed, and the cleanup
+ * tasks that ran. Immutable.
  */
 public final class CallResult {
   /**
@@ -59,8 +59,8 @@ public final class CallResult {
   }
 
   /**
-   * The tasks the stop ran or skipped, in the order it ran them (the last registered {@code
-   * atExit} task first).
+   * The tasks the stop ran or skipped, in the order it ran them (the last registered {@code atExit}
+   * task first).
    *
    * @return the tasks
    * @throws IllegalStateException if {@code TERMINUS_REPORT} in the environment hid the report

@@ -42,8 +42,8 @@ public final class CallResultAssert extends OutputAssert<CallResultAssert> {
   }
 
   /**
-   * Exactly these cleanup tasks ran to the end without failing, in this order (the last
-   * registered first).
+   * Exactly these cleanup tasks ran to the end without failing, in this order (the last registered
+   * first).
    *
    * @param names the tasks' names
    * @return this

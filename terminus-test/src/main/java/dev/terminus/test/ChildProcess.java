@@ -112,6 +112,7 @@ public final class ChildProcess implements AutoCloseable {
   private final Pump err;
   private final Duration timeout;
   private final String command;
+
   /**
    * The command, every descendant ever seen, and the orphans the reaper reported: handles, not
    * pids, so a pid the system reuses for an unrelated process is never mistaken for one of ours.
@@ -153,8 +154,8 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   /**
-   * A Java child running the named main class, by default from the test JVM's classpath (the
-   * system property {@code terminus.test.classpath} if set, else {@code java.class.path}).
+   * A Java child running the named main class, by default from the test JVM's classpath (the system
+   * property {@code terminus.test.classpath} if set, else {@code java.class.path}).
    *
    * @param mainClass the binary name of the class with {@code main}
    * @return a builder
@@ -308,9 +309,9 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     /**
-     * Appends JVM options ({@code -Dkey=value}, {@code -Xmx64m}), placed after the kit's own ({@code
-     * -Xshare:auto -XX:TieredStopAtLevel=1 -XX:-UsePerfData} and the temporary directory), so they
-     * win. Only for a main class or a jar.
+     * Appends JVM options ({@code -Dkey=value}, {@code -Xmx64m}), placed after the kit's own
+     * ({@code -Xshare:auto -XX:TieredStopAtLevel=1 -XX:-UsePerfData} and the temporary directory),
+     * so they win. Only for a main class or a jar.
      *
      * @param options the options
      * @return this builder
@@ -396,9 +397,9 @@ public final class ChildProcess implements AutoCloseable {
 
     /**
      * A command that runs the rest of the command line, such as {@code setpriv --reuid=65534 ...}
-     * or {@code unshare --pid --fork}; it is started in the child's place, so {@link #pid()} is
-     * its pid. With a launcher the temporary directory is writable by every user, since the
-     * launcher may change the child's user.
+     * or {@code unshare --pid --fork}; it is started in the child's place, so {@link #pid()} is its
+     * pid. With a launcher the temporary directory is writable by every user, since the launcher
+     * may change the child's user.
      *
      * @param launcher the launcher's words
      * @return this builder
@@ -432,9 +433,9 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the command with these signals ignored instead of at their defaults, as a shell
-     * starts a background job ({@code INT}, {@code QUIT}) or {@code nohup} does ({@code HUP}), to
-     * test a program started that way. Needs python3 (see {@link ChildProcess}).
+     * Starts the command with these signals ignored instead of at their defaults, as a shell starts
+     * a background job ({@code INT}, {@code QUIT}) or {@code nohup} does ({@code HUP}), to test a
+     * program started that way. Needs python3 (see {@link ChildProcess}).
      *
      * @param signals names with or without {@code SIG}: {@code INT}, {@code HUP}, {@code QUIT}
      * @return this builder
@@ -584,7 +585,12 @@ public final class ChildProcess implements AutoCloseable {
         p.destroyForcibly();
         deleteTree(tmp);
         throw new IllegalStateException(
-            "the kit's reaper (" + python.get() + ") did not start " + description + ": " + err.text());
+            "the kit's reaper ("
+                + python.get()
+                + ") did not start "
+                + description
+                + ": "
+                + err.text());
       }
     }
     ChildProcess c =
@@ -737,9 +743,9 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   /**
-   * Waits until the stdout lines so far, all of them from the first, satisfy {@code condition},
-   * and returns them; consumes nothing (for conditions on several lines, or on a line whatever
-   * its place).
+   * Waits until the stdout lines so far, all of them from the first, satisfy {@code condition}, and
+   * returns them; consumes nothing (for conditions on several lines, or on a line whatever its
+   * place).
    *
    * @param condition on the lines so far
    * @param description what is awaited, for the failure message
@@ -780,9 +786,9 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   /**
-   * Counts {@code pid} among this child's descendants: {@link #kill()}, {@link #close()} and
-   * {@link #liveProcesses()} include it. For a process the test learned of that the kit cannot
-   * find (one that left both the child's tree and its group before the kit looked).
+   * Counts {@code pid} among this child's descendants: {@link #kill()}, {@link #close()} and {@link
+   * #liveProcesses()} include it. For a process the test learned of that the kit cannot find (one
+   * that left both the child's tree and its group before the kit looked).
    *
    * @param pid the process
    * @return this child
@@ -818,7 +824,8 @@ public final class ChildProcess implements AutoCloseable {
       }
       return line;
     } catch (TimeoutException e) {
-      throw fail("did not print " + description + " on " + stream + " within " + seconds(timeout), null);
+      throw fail(
+          "did not print " + description + " on " + stream + " within " + seconds(timeout), null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw fail("interrupted while waiting for " + description, e);
@@ -874,7 +881,8 @@ public final class ChildProcess implements AutoCloseable {
       in.flush();
       return this;
     } catch (IOException e) {
-      throw new IllegalStateException("cannot write to the child's stdin (closed, or not kept open)", e);
+      throw new IllegalStateException(
+          "cannot write to the child's stdin (closed, or not kept open)", e);
     }
   }
 
@@ -906,8 +914,7 @@ public final class ChildProcess implements AutoCloseable {
 
   /**
    * Sends {@code signal} to the child's whole process group, with {@code kill -s SIG -- -PGID}: the
-   * command and every process it started that did not leave the group, as a terminal's Ctrl+C
-   * does.
+   * command and every process it started that did not leave the group, as a terminal's Ctrl+C does.
    *
    * @param signal a name or number
    * @return this child
@@ -1021,9 +1028,9 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   /**
-   * The processes of this child still alive: the command, the processes it started (seen under
-   * the reaper or reported as orphans), and the members of its process group. Each is described
-   * by pid and command line.
+   * The processes of this child still alive: the command, the processes it started (seen under the
+   * reaper or reported as orphans), and the members of its process group. Each is described by pid
+   * and command line.
    *
    * @return descriptions of the live processes; empty once everything has ended
    */
@@ -1043,8 +1050,8 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   /**
-   * The command, the descendants seen so far and those under the reaper now, and the live
-   * members of the child's group; never the reaper.
+   * The command, the descendants seen so far and those under the reaper now, and the live members
+   * of the child's group; never the reaper.
    */
   private Set<ProcessHandle> members() {
     snapshot();
@@ -1202,7 +1209,8 @@ public final class ChildProcess implements AutoCloseable {
           dir,
           new SimpleFileVisitor<>() {
             @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
               Files.deleteIfExists(file);
               return FileVisitResult.CONTINUE;
             }

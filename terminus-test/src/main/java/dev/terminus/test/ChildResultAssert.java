@@ -65,8 +65,8 @@ public final class ChildResultAssert extends OutputAssert<ChildResultAssert> {
   }
 
   /**
-   * The status a shell would show is {@code status}, whether by an exit or a signal (130 for
-   * both {@code exit 130} and a death by SIGINT).
+   * The status a shell would show is {@code status}, whether by an exit or a signal (130 for both
+   * {@code exit 130} and a death by SIGINT).
    *
    * @param status the status
    * @return this

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The child processes of one test: each one started through it is closed by {@link #close()},
- * which fails if any of them, or any process one of them started, was still running.
+ * The child processes of one test: each one started through it is closed by {@link #close()}, which
+ * fails if any of them, or any process one of them started, was still running.
  *
  * <p>{@link TerminusExtension} passes one to each test method that declares a parameter of this
  * type and closes it after the test. Without JUnit, use it in try-with-resources:
@@ -105,8 +105,8 @@ public final class Children implements AutoCloseable {
   }
 
   /**
-   * Closes every child (killing what still runs) and returns the processes that were still
-   * running: children the test did not close, or processes they started that outlived them.
+   * Closes every child (killing what still runs) and returns the processes that were still running:
+   * children the test did not close, or processes they started that outlived them.
    *
    * @return descriptions of the processes that outlived their test (pid and command line)
    */

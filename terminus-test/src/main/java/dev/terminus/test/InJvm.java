@@ -30,9 +30,9 @@ import java.util.regex.Pattern;
  * restored afterwards, whatever happens. Everything {@link Terminus#call} guarantees holds: no
  * hook, handler, thread, task or request survives the call.
  *
- * <p>Limits: the streams and the property are process-wide, so calls are serialized (one at a
- * time in the JVM, as {@link Terminus#call} requires anyway) and output printed by other threads
- * of the JVM during a call is captured too. A {@code TERMINUS_REPORT} variable in the test JVM's
+ * <p>Limits: the streams and the property are process-wide, so calls are serialized (one at a time
+ * in the JVM, as {@link Terminus#call} requires anyway) and output printed by other threads of the
+ * JVM during a call is captured too. A {@code TERMINUS_REPORT} variable in the test JVM's
  * environment overrides the property: {@link CallResult#cleanup()} then throws. A real signal, a
  * real {@code System.exit} and a real death by a signal need a real process: use {@link
  * ChildProcess}.
@@ -109,7 +109,10 @@ public final class InJvm {
         tasks = json == null ? List.of() : tasks(json);
       }
       return new CallResult(
-          status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), tasks);
+          status,
+          out.toString(StandardCharsets.UTF_8),
+          err.toString(StandardCharsets.UTF_8),
+          tasks);
     }
   }
 

@@ -7,9 +7,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.stream.Stream;
 
-/**
- * Assertions on a file or directory; made by {@link TerminusAssertions#assertThatPath(Path)}.
- */
+/** Assertions on a file or directory; made by {@link TerminusAssertions#assertThatPath(Path)}. */
 public final class PathAssert {
   private final Path actual;
 
@@ -54,7 +52,8 @@ public final class PathAssert {
   public PathAssert hasContent(String text) {
     String content = read();
     if (!content.equals(text)) {
-      throw failure("expected the content\n" + text + "\n(end)\nbut it was\n" + content + "\n(end)");
+      throw failure(
+          "expected the content\n" + text + "\n(end)\nbut it was\n" + content + "\n(end)");
     }
     return this;
   }

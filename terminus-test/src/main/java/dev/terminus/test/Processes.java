@@ -15,14 +15,14 @@ import java.util.concurrent.TimeUnit;
  * Signals and liveness for any process, for tests that reach past their {@link ChildProcess}: a
  * grandchild whose pid the child printed, a shell's process group.
  *
- * <p>Signals are sent with the {@code kill} command as {@code kill -s SIG -- PID} (and {@code -- -PGID}
- * for a group): the {@code --} keeps procps' {@code kill} from reading a negative number as an
- * option. A signal is a name with or without {@code SIG} ({@code INT}, {@code SIGTERM}) or a
+ * <p>Signals are sent with the {@code kill} command as {@code kill -s SIG -- PID} (and {@code --
+ * -PGID} for a group): the {@code --} keeps procps' {@code kill} from reading a negative number as
+ * an option. A signal is a name with or without {@code SIG} ({@code INT}, {@code SIGTERM}) or a
  * number. Each call waits for {@code kill} to finish, within a minute.
  *
- * <p>Liveness and group membership are read from {@code /proc} on Linux; elsewhere {@link
- * #isAlive} falls back to {@link ProcessHandle} (which counts a zombie as alive) and {@link
- * #groupMembers} finds nothing.
+ * <p>Liveness and group membership are read from {@code /proc} on Linux; elsewhere {@link #isAlive}
+ * falls back to {@link ProcessHandle} (which counts a zombie as alive) and {@link #groupMembers}
+ * finds nothing.
  */
 public final class Processes {
   private static final Duration KILL_TIMEOUT = Duration.ofMinutes(1);
@@ -45,8 +45,8 @@ public final class Processes {
   }
 
   /**
-   * Sends {@code signal} to every process in the process group {@code pgid}, as a terminal does
-   * for Ctrl+C ({@code INT}) with its foreground group.
+   * Sends {@code signal} to every process in the process group {@code pgid}, as a terminal does for
+   * Ctrl+C ({@code INT}) with its foreground group.
    *
    * @param signal a signal name or number
    * @param pgid the process group's id (the pid of its leader)

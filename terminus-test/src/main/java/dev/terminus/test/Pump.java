@@ -24,6 +24,7 @@ final class Pump {
   private int taken; // guarded by this: lines already handed to next()
   private boolean ended; // guarded by this
   private final CountDownLatch end = new CountDownLatch(1);
+
   /** Completed with the reaper's announcement, when this pump watches for it. */
   private final CompletableFuture<Long> announced;
 
@@ -59,8 +60,7 @@ final class Pump {
               if (first) {
                 first = false;
                 if (l.startsWith(Reaper.PID_LINE)) {
-                  announced.complete(
-                      Long.parseLong(l.substring(Reaper.PID_LINE.length()).strip()));
+                  announced.complete(Long.parseLong(l.substring(Reaper.PID_LINE.length()).strip()));
                   continue;
                 }
                 announced.complete(-1L);

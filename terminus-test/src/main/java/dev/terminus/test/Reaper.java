@@ -20,7 +20,8 @@ import java.util.Optional;
  *   <li>announces the command's pid as the first line of stderr, before the command runs (the
  *       command waits on a pipe until the line is written, so the line is always first);
  *   <li>waits for the command with {@code waitpid} and writes {@code exit N} or {@code signal N}
- *       ({@code signal N NAME}) to the status file, then the pids of the orphans it adopted, and exits 0;
+ *       ({@code signal N NAME}) to the status file, then the pids of the orphans it adopted, and
+ *       exits 0;
  *   <li>kills the command's process group with SIGKILL and exits if its own parent (the test JVM)
  *       dies or if it gets SIGINT, SIGTERM or SIGHUP itself (a Ctrl+C on the build, say), so a
  *       killed test run leaves nothing behind.
@@ -146,6 +147,7 @@ final class Reaper {
    * @param ignored signal names without {@code SIG} that the command starts with ignored
    */
   static List<String> command(String python, Path statusFile, List<String> ignored) {
-    return List.of(python, "-I", "-S", "-c", SCRIPT, statusFile.toString(), String.join(",", ignored));
+    return List.of(
+        python, "-I", "-S", "-c", SCRIPT, statusFile.toString(), String.join(",", ignored));
   }
 }

@@ -25,10 +25,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p>A parameter of type {@link Children} is resolved in test methods, {@code @BeforeEach} and
  * {@code @AfterEach} methods (one set per test) and in {@code @BeforeAll} and {@code @AfterAll}
- * methods and constructors (one set per test class, closed after all its tests). Children
- * started with {@link ChildProcess} directly are not tracked.
+ * methods and constructors (one set per test class, closed after all its tests). Children started
+ * with {@link ChildProcess} directly are not tracked.
  */
-public final class TerminusExtension implements ParameterResolver, AfterEachCallback, AfterAllCallback {
+public final class TerminusExtension
+    implements ParameterResolver, AfterEachCallback, AfterAllCallback {
   private static final ExtensionContext.Namespace NS =
       ExtensionContext.Namespace.create(TerminusExtension.class);
 
@@ -42,7 +43,9 @@ public final class TerminusExtension implements ParameterResolver, AfterEachCall
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return context.getStore(NS).getOrComputeIfAbsent(Children.class, k -> new Children(), Children.class);
+    return context
+        .getStore(NS)
+        .getOrComputeIfAbsent(Children.class, k -> new Children(), Children.class);
   }
 
   @Override

@@ -11,8 +11,8 @@
  *   <li>{@link dev.terminus.test.Children} and {@link dev.terminus.test.TerminusExtension}: a
  *       test's children, closed after it; the test fails if one of them, or a process it started,
  *       outlived it.
- *   <li>{@link dev.terminus.test.InJvm}: {@code Terminus.call} with captured output and the list
- *       of cleanup tasks that ran.
+ *   <li>{@link dev.terminus.test.InJvm}: {@code Terminus.call} with captured output and the list of
+ *       cleanup tasks that ran.
  * </ul>
  */
 package dev.terminus.test;

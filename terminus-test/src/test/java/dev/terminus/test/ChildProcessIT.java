@@ -66,8 +66,7 @@ class ChildProcessIT {
 
   @Test
   void aGroupSignalReachesEveryProcessTheChildStarted() {
-    try (ChildProcess c =
-        ChildProcess.command("sh", "-c", "sleep 600 & echo $!; wait").start()) {
+    try (ChildProcess c = ChildProcess.command("sh", "-c", "sleep 600 & echo $!; wait").start()) {
       long sleeper = Long.parseLong(c.awaitLine(l -> l.matches("\\d+"), "the sleeper's pid"));
       c.signalGroup("TERM");
       assertThat(c.await()).diedBy("TERM");
@@ -101,14 +100,17 @@ class ChildProcessIT {
     long child = Long.parseLong(lines.get(0).replaceAll("\\s", "").substring(7), 16);
     long parent = Long.parseLong(lines.get(1).replaceAll("\\s", "").substring(7), 16);
     long intAndHup = (1L << (2 - 1)) | (1L << (1 - 1));
-    assertThat(parent & intAndHup).as("the JVM that started it ignores INT and HUP").isEqualTo(intAndHup);
+    assertThat(parent & intAndHup)
+        .as("the JVM that started it ignores INT and HUP")
+        .isEqualTo(intAndHup);
     assertThat(child & intAndHup).as("the child ignores neither").isZero();
   }
 
   @Test
   void withoutPython3AnExitIsKnownButAStatusAbove128IsNot() {
     ChildResult exited = ChildProcess.command("sh", "-c", "exit 3").withoutReaper().run();
-    ChildResult died = ChildProcess.command("sh", "-c", "kill -s INT $$; sleep 60").withoutReaper().run();
+    ChildResult died =
+        ChildProcess.command("sh", "-c", "kill -s INT $$; sleep 60").withoutReaper().run();
 
     assertThat(exited).exitedWith(3);
     assertThat(died.ending()).isEqualTo(ChildResult.Ending.UNKNOWN);
@@ -135,7 +137,9 @@ class ChildProcessIT {
   @Test
   void aChildCanStartWithSignalsIgnoredAsABackgroundJobDoes() {
     ChildResult r =
-        ChildProcess.command("grep", "^SigIgn", "/proc/self/status").ignoring("INT", "SIGHUP").run();
+        ChildProcess.command("grep", "^SigIgn", "/proc/self/status")
+            .ignoring("INT", "SIGHUP")
+            .run();
     long ignored = Long.parseLong(r.stdout().replaceAll("\\s", "").substring(7), 16);
     assertThat(ignored & 0b11).as("INT and HUP ignored").isEqualTo(0b11);
     assertThat(ignored & (1L << (15 - 1))).as("TERM at its default").isZero();
@@ -143,7 +147,8 @@ class ChildProcessIT {
 
   @Test
   void awaitLinesWaitsForAConditionOnEveryLineSoFar() {
-    try (ChildProcess c = ChildProcess.command("sh", "-c", "echo b; echo a; exec sleep 600").start()) {
+    try (ChildProcess c =
+        ChildProcess.command("sh", "-c", "echo b; echo a; exec sleep 600").start()) {
       assertThat(c.awaitLines(l -> l.contains("a") && l.contains("b"), "a and b"))
           .containsExactly("b", "a");
       assertThat(c.stdoutSoFar()).isEqualTo("b\na\n");
@@ -170,8 +175,7 @@ class ChildProcessIT {
       ChildResult r = c.await();
       assertThat(r).succeeded().stdoutHasLines(tmp.toString(), tmp.toString(), tmp.toString());
       try (var files = Files.list(tmp)) {
-        assertThat(files.map(p -> p.getFileName().toString()))
-            .anyMatch(n -> n.startsWith("left-"));
+        assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("left-"));
       } catch (IOException e) {
         throw new AssertionError(e);
       }
@@ -192,8 +196,7 @@ class ChildProcessIT {
     Manifest m = new Manifest();
     m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
     m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Programs.class.getName());
-    m.getMainAttributes()
-        .put(Attributes.Name.CLASS_PATH, String.join(" ", classpathUrls()));
+    m.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", classpathUrls()));
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), m)) {
       out.putNextEntry(new JarEntry("empty"));
     }
@@ -300,8 +303,7 @@ class ChildProcessIT {
 
   @Test
   void anOutputHeldOpenByADescendantFailsTheWaitAndKillsIt() {
-    ChildProcess c =
-        ChildProcess.command("sh", "-c", "sleep 600 & echo $!").start();
+    ChildProcess c = ChildProcess.command("sh", "-c", "sleep 600 & echo $!").start();
     long sleeper = Long.parseLong(pidLine(c));
     ProcessHandle.of(c.pid())
         .ifPresent(sh -> sh.onExit().orTimeout(2, TimeUnit.MINUTES).join()); // sh has ended

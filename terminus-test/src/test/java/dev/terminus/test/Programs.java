@@ -26,7 +26,11 @@ public final class Programs {
         // The kit, used from a JVM that inherited SIGINT and SIGHUP ignored, starts grep.
         System.out.print(
             ChildProcess.command("grep", "^SigIgn", "/proc/self/status").run().stdout());
-        System.out.print(ChildProcess.command("grep", "^SigIgn", "/proc/" + ProcessHandle.current().pid() + "/status").run().stdout());
+        System.out.print(
+            ChildProcess.command(
+                    "grep", "^SigIgn", "/proc/" + ProcessHandle.current().pid() + "/status")
+                .run()
+                .stdout());
         break;
       case "terminus":
         Terminus.run(
@@ -56,9 +60,11 @@ public final class Programs {
         new CountDownLatch(1).await();
         break;
       case "exit-now":
-        Terminus.run(args, a -> {
-          throw Exit.now(Integer.parseInt(a[1]), "stopped");
-        });
+        Terminus.run(
+            args,
+            a -> {
+              throw Exit.now(Integer.parseInt(a[1]), "stopped");
+            });
         break;
       default:
         throw new IllegalArgumentException(args[0]);

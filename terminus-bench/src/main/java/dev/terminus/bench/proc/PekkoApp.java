@@ -11,9 +11,9 @@ import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.CoordinatedShutdown;
 
 /**
- * The program under Apache Pekko: an {@link ActorSystem} whose {@link CoordinatedShutdown} runs
- * the tasks in its {@code service-stop} phase (tasks of one phase run concurrently), then exits
- * the JVM ({@code exit-jvm = on}). On SIGTERM, Pekko's own JVM shutdown hook runs the same phases.
+ * The program under Apache Pekko: an {@link ActorSystem} whose {@link CoordinatedShutdown} runs the
+ * tasks in its {@code service-stop} phase (tasks of one phase run concurrently), then exits the JVM
+ * ({@code exit-jvm = on}). On SIGTERM, Pekko's own JVM shutdown hook runs the same phases.
  */
 public final class PekkoApp {
   private PekkoApp() {}
@@ -41,9 +41,7 @@ public final class PekkoApp {
         Executor later = CompletableFuture.delayedExecutor(Work.SLOW_MILLIS, TimeUnit.MILLISECONDS);
         for (int i = 0; i < Work.SLOW_TASKS; i++) {
           cs.addTask(
-              phase,
-              "task" + i,
-              () -> CompletableFuture.supplyAsync(PekkoApp::trivialDone, later));
+              phase, "task" + i, () -> CompletableFuture.supplyAsync(PekkoApp::trivialDone, later));
         }
         break;
       case "many":

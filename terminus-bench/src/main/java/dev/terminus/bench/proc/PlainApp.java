@@ -7,9 +7,9 @@ import java.util.List;
  * The baseline: plain {@code main} with JDK shutdown hooks (which the JDK runs concurrently).
  *
  * <p>{@code register} keeps 100,000 named tasks in a list that one JDK hook runs, last registered
- * first: the floor for a list of tasks (100,000 JDK hooks would start 100,000 threads at exit, about
- * 12 s). {@code probe} is {@code exit} with {@code System.nanoTime()} taken at the start and the
- * end of {@code main}, written on stderr.
+ * first: the floor for a list of tasks (100,000 JDK hooks would start 100,000 threads at exit,
+ * about 12 s). {@code probe} is {@code exit} with {@code System.nanoTime()} taken at the start and
+ * the end of {@code main}, written on stderr.
  */
 public final class PlainApp {
   private PlainApp() {}

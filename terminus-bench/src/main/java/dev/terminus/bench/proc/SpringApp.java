@@ -10,9 +10,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.support.GenericApplicationContext;
 
 /**
- * The program under Spring Boot: a minimal non-web application whose tasks are beans. Trivial
- * tasks are {@link DisposableBean}s (destroyed one after the other on close); the slow ones are
- * {@link SmartLifecycle} beans of one phase that stop asynchronously, so Spring waits for them
+ * The program under Spring Boot: a minimal non-web application whose tasks are beans. Trivial tasks
+ * are {@link DisposableBean}s (destroyed one after the other on close); the slow ones are {@link
+ * SmartLifecycle} beans of one phase that stop asynchronously, so Spring waits for them
  * concurrently. {@code exit} ends with {@link SpringApplication#exit}; on SIGTERM Spring's own
  * shutdown hook closes the context.
  */
@@ -74,7 +74,9 @@ public final class SpringApp {
         ctx -> {
           GenericApplicationContext g = (GenericApplicationContext) ctx;
           int trivial =
-              scenario.equals("exit") ? Work.EXIT_TASKS : scenario.equals("many") ? Work.MANY_TASKS : 0;
+              scenario.equals("exit")
+                  ? Work.EXIT_TASKS
+                  : scenario.equals("many") ? Work.MANY_TASKS : 0;
           for (int i = 0; i < trivial; i++) {
             g.registerBean("task" + i, Trivial.class, Trivial::new);
           }

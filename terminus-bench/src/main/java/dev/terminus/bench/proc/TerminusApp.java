@@ -6,8 +6,8 @@ import dev.terminus.Terminus;
 
 /**
  * The program under {@link Terminus#run}: {@code atExit} tasks, or a concurrent phase of slow
- * tasks. On SIGTERM the main thread's sleep is interrupted and the process ends by the signal
- * (or with status 143 under {@code -Dterminus.signal-exit=status}).
+ * tasks. On SIGTERM the main thread's sleep is interrupted and the process ends by the signal (or
+ * with status 143 under {@code -Dterminus.signal-exit=status}).
  *
  * <p>{@code probe} is {@code exit} with {@code System.nanoTime()} (CLOCK_MONOTONIC, the harness's
  * clock) taken at {@code main}, just before {@code Terminus.run}, at the body's start and end, and
@@ -100,7 +100,17 @@ public final class TerminusApp {
     Work.trivialTask();
     long tasksEnd = System.nanoTime();
     Work.report(
-        "probe", "main", tMain, "run", tRun, "body", tBody, "bodyEnd", tBodyEnd, "tasksEnd", tasksEnd);
+        "probe",
+        "main",
+        tMain,
+        "run",
+        tRun,
+        "body",
+        tBody,
+        "bodyEnd",
+        tBodyEnd,
+        "tasksEnd",
+        tasksEnd);
   }
 
   private static void firstOfMany() {

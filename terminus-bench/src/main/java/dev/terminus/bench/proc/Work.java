@@ -6,14 +6,19 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Work {
   /** Ten trivial tasks in the exit scenario. */
   static final int EXIT_TASKS = 10;
+
   /** Tasks in {@code signal slow}. */
   static final int SLOW_TASKS = 10;
+
   /** How long each slow task takes. */
   static final long SLOW_MILLIS = 100;
+
   /** Tasks in {@code signal many}. */
   static final int MANY_TASKS = 1000;
+
   /** Tasks registered in {@code register}. */
   static final int REGISTER_TASKS = 100_000;
+
   /** {@code register} also reports the time taken by this many first registrations. */
   static final int REGISTER_MARK = 10_000;
 

@@ -3,8 +3,8 @@
  * Spring Boot, for bench/bench.py. Every program takes the same arguments:
  *
  * <ul>
- *   <li>{@code exit}: do a little work, register 10 trivial cleanup tasks, exit normally (start-to-exit
- *       wall time and peak RSS);
+ *   <li>{@code exit}: do a little work, register 10 trivial cleanup tasks, exit normally
+ *       (start-to-exit wall time and peak RSS);
  *   <li>{@code signal none|slow|many}: register no task, 10 tasks of 100 ms that may run
  *       concurrently, or 1,000 trivial tasks; print {@code ready}; wait for SIGTERM (shutdown
  *       latency).

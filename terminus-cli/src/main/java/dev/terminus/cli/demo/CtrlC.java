@@ -5,9 +5,9 @@ import dev.terminus.SignalExit;
 import dev.terminus.Terminus;
 
 /**
- * Demo {@code ctrl-c}: prints {@code ready}, then loops on {@code Exit.checkpoint()} until
- * SIGINT arrives; the seed's {@code except KeyboardInterrupt} becomes {@code catch (SignalExit
- * e)}. finally and atExit run; the process ends by SIGINT itself, status 130.
+ * Demo {@code ctrl-c}: prints {@code ready}, then loops on {@code Exit.checkpoint()} until SIGINT
+ * arrives; the seed's {@code except KeyboardInterrupt} becomes {@code catch (SignalExit e)}.
+ * finally and atExit run; the process ends by SIGINT itself, status 130.
  */
 public final class CtrlC {
   private CtrlC() {}

@@ -4,9 +4,9 @@ import dev.terminus.ExitStatus;
 import dev.terminus.Terminus;
 
 /**
- * Demo {@code error}: with argument {@code status}, an exception that implements {@link
- * ExitStatus} escapes main (one line on stderr, its own status, 78); with {@code unexpected}, a
- * plain {@code RuntimeException} does (stack trace, status 1).
+ * Demo {@code error}: with argument {@code status}, an exception that implements {@link ExitStatus}
+ * escapes main (one line on stderr, its own status, 78); with {@code unexpected}, a plain {@code
+ * RuntimeException} does (stack trace, status 1).
  */
 public final class Errors {
   private Errors() {}

@@ -5,10 +5,10 @@ import dev.terminus.ExitException;
 import dev.terminus.Terminus;
 
 /**
- * Demo {@code intercepted}: the seed's "What does this print?" — {@code throw Exit.now(1)}
- * inside try/finally, intercepted by an outer {@code catch (ExitException e)}. The finally block
- * runs, the catch intercepts, and the program goes on; the exit request stays pending (it is
- * sticky) unless the catcher calls {@code withdraw()}, so the status is still 1.
+ * Demo {@code intercepted}: the seed's "What does this print?" — {@code throw Exit.now(1)} inside
+ * try/finally, intercepted by an outer {@code catch (ExitException e)}. The finally block runs, the
+ * catch intercepts, and the program goes on; the exit request stays pending (it is sticky) unless
+ * the catcher calls {@code withdraw()}, so the status is still 1.
  */
 public final class Intercepted {
   private Intercepted() {}

@@ -5,11 +5,10 @@ import dev.terminus.Terminus;
 
 /**
  * Demo {@code swallowed}: the seeds' banking failure. A "framework" catches {@code Throwable}
- * around a job that asks to exit with status 3, then commits. With argument {@code plain}, the
- * exit is a plain exception (what {@code SystemExit} is to Python): it is swallowed, the commit
- * happens and the status is 0. With {@code terminus}, the job calls {@code Exit.now(3)}; the
- * request is sticky, so {@code Exit.checkpoint()} before the commit rethrows it: nothing commits,
- * status 3.
+ * around a job that asks to exit with status 3, then commits. With argument {@code plain}, the exit
+ * is a plain exception (what {@code SystemExit} is to Python): it is swallowed, the commit happens
+ * and the status is 0. With {@code terminus}, the job calls {@code Exit.now(3)}; the request is
+ * sticky, so {@code Exit.checkpoint()} before the commit rethrows it: nothing commits, status 3.
  */
 public final class Swallowed {
   private Swallowed() {}

@@ -10,9 +10,9 @@ import java.util.Iterator;
  * unit of work on one database connection, catches {@code Throwable} around each job so that one
  * failing job never stops the worker, and then commits whatever the job did.
  *
- * <p>This is the framework you do not control. It swallows every exit request thrown inside a
- * job, as the seed's framework swallowed {@code SystemExit} with {@code except BaseException}, and
- * its commit after the catch is what let the seed's half-done transaction reach the database. The
+ * <p>This is the framework you do not control. It swallows every exit request thrown inside a job,
+ * as the seed's framework swallowed {@code SystemExit} with {@code except BaseException}, and its
+ * commit after the catch is what let the seed's half-done transaction reach the database. The
  * ledger's safe mode survives it unchanged; {@code --unsafe} shows what happens otherwise.
  */
 final class JobRunner {
@@ -36,8 +36,8 @@ final class JobRunner {
   }
 
   /**
-   * Runs every job {@code jobs} yields. Only {@code jobs.hasNext()} and {@code jobs.next()} can
-   * end the loop early: they are called outside the catch-all.
+   * Runs every job {@code jobs} yields. Only {@code jobs.hasNext()} and {@code jobs.next()} can end
+   * the loop early: they are called outside the catch-all.
    *
    * @param jobs the jobs
    * @return how many jobs failed
@@ -48,7 +48,8 @@ final class JobRunner {
       Job job = jobs.next();
       try {
         job.run(db);
-      } catch (Throwable t) { // never let one job crash the worker: the seed's `except BaseException`
+      } catch (Throwable t) {
+        // never let one job crash the worker: the seed's `except BaseException`
         failed++;
         log.println("job failed: " + t);
       }

@@ -27,17 +27,17 @@ import java.util.Set;
  * committing transfers after the exit request. {@code --no-checkpoint} keeps the critical section
  * but drops the checkpoint from the loop: the section alone still refuses every later transfer.
  *
- * <p>When the database fails, {@code run} stops at the first failure. The first transfer that
- * fails with an {@code SQLException} (the file is read-only, another process holds the write lock
- * for longer than the 5 s busy timeout, a disk I/O error, a full disk, a damaged file) is the last
- * one: no further transfer starts, the failed one is rolled back, and the ledger stays consistent
- * (under {@code --unsafe} the framework commits whatever a failed job left, as always). {@code
- * run} then prints {@code stopped: K of N job(s) run, S succeeded, F failed; R not started} and
- * one line on stderr naming the file and the cause, and exits 74, or 65 if SQLite found the file
- * damaged ({@code SQLITE_CORRUPT}, {@code SQLITE_NOTADB}). Before its first transfer {@code run}
- * checks the file ({@code PRAGMA quick_check}) and refuses a damaged ledger with 65, writing
- * nothing. Each transaction takes the write lock before it reads, so a lock that another process
- * holds briefly (a second {@code run}, say) is waited for, not fatal.
+ * <p>When the database fails, {@code run} stops at the first failure. The first transfer that fails
+ * with an {@code SQLException} (the file is read-only, another process holds the write lock for
+ * longer than the 5 s busy timeout, a disk I/O error, a full disk, a damaged file) is the last one:
+ * no further transfer starts, the failed one is rolled back, and the ledger stays consistent (under
+ * {@code --unsafe} the framework commits whatever a failed job left, as always). {@code run} then
+ * prints {@code stopped: K of N job(s) run, S succeeded, F failed; R not started} and one line on
+ * stderr naming the file and the cause, and exits 74, or 65 if SQLite found the file damaged
+ * ({@code SQLITE_CORRUPT}, {@code SQLITE_NOTADB}). Before its first transfer {@code run} checks the
+ * file ({@code PRAGMA quick_check}) and refuses a damaged ledger with 65, writing nothing. Each
+ * transaction takes the write lock before it reads, so a lock that another process holds briefly (a
+ * second {@code run}, say) is waited for, not fatal.
  *
  * <p>Exit statuses: 0 done; 1 {@code check} found the ledger inconsistent; 3 a double spend was
  * detected; 64 usage; 65 the file is not a ledger, or is damaged ({@code SQLITE_CORRUPT} or {@code
@@ -64,6 +64,7 @@ public final class Ledger {
         .build()
         .run(args, Ledger::command);
   }
+
   // end::main[]
 
   static void command(String[] args) throws SQLException {
@@ -101,14 +102,22 @@ public final class Ledger {
     long balance = number(o, "balance", 1000, 1, 1_000_000_000L, USAGE_INIT);
     LedgerStore.create(dir, accounts, balance);
     out.println(
-        "created " + LedgerStore.file(dir) + ": " + accounts + " accounts of " + balance
-            + ", total " + accounts * balance);
+        "created "
+            + LedgerStore.file(dir)
+            + ": "
+            + accounts
+            + " accounts of "
+            + balance
+            + ", total "
+            + accounts * balance);
   }
 
   private static void run(String[] args, PrintStream out) throws SQLException {
     Map<String, String> o =
         options(
-            args, USAGE_RUN, Set.of("transfers", "double-spend-at", "seed"),
+            args,
+            USAGE_RUN,
+            Set.of("transfers", "double-spend-at", "seed"),
             Set.of("unsafe", "no-checkpoint"));
     long transfers =
         "forever".equals(o.get("transfers"))
@@ -123,26 +132,48 @@ public final class Ledger {
     try {
       store.requireIntact("quick_check"); // a damaged ledger is refused before anything is written
       out.println(
-          "running " + (transfers < 0 ? "transfers until stopped" : transfers + " transfers")
-              + " on " + store.file() + (unsafe ? " (unsafe: no critical section)" : ""));
+          "running "
+              + (transfers < 0 ? "transfers until stopped" : transfers + " transfers")
+              + " on "
+              + store.file()
+              + (unsafe ? " (unsafe: no critical section)" : ""));
       Transfers jobs =
           new Transfers(
-              store, out, seed, transfers, unsafe, !unsafe && !o.containsKey("no-checkpoint"),
+              store,
+              out,
+              seed,
+              transfers,
+              unsafe,
+              !unsafe && !o.containsKey("no-checkpoint"),
               doubleSpendAt);
       int failed = new JobRunner(store.connection(), out).runAll(jobs);
       LedgerException failure = jobs.failure();
       if (failure != null) { // the first transfer that failed on the database stopped the run
         long handed = jobs.handed();
         out.println(
-            "stopped: " + handed + (transfers < 0 ? "" : " of " + transfers) + " job(s) run, "
-                + (handed - failed) + " succeeded, " + failed + " failed"
+            "stopped: "
+                + handed
+                + (transfers < 0 ? "" : " of " + transfers)
+                + " job(s) run, "
+                + (handed - failed)
+                + " succeeded, "
+                + failed
+                + " failed"
                 + (transfers < 0 ? "" : "; " + (transfers - handed) + " not started"));
         throw failure;
       }
       LedgerStore.Report r = store.check();
       out.println(
-          "done: " + failed + " job(s) failed; " + r.transfers() + " transfers in the ledger;"
-              + " total " + r.total() + " (initial " + r.initialTotal() + ")");
+          "done: "
+              + failed
+              + " job(s) failed; "
+              + r.transfers()
+              + " transfers in the ledger;"
+              + " total "
+              + r.total()
+              + " (initial "
+              + r.initialTotal()
+              + ")");
     } catch (SQLException e) { // reading failed: 65 naming the file if it is damaged, else 74
       throw store.failure(e, "read");
     }

@@ -11,14 +11,19 @@ final class LedgerException extends RuntimeException implements ExitStatus {
 
   /** The ledger is inconsistent ({@code check}). */
   static final int INCONSISTENT = 1;
+
   /** EX_USAGE: the command line was wrong. */
   static final int USAGE = 64;
+
   /** EX_DATAERR: the file is not a ledger, or a damaged one. */
   static final int DATAERR = 65;
+
   /** EX_NOINPUT: no ledger where one was named. */
   static final int NOINPUT = 66;
+
   /** EX_CANTCREAT: the ledger cannot be created there. */
   static final int CANTCREAT = 73;
+
   /** EX_IOERR: reading or writing the database failed. */
   static final int IOERR = 74;
 

@@ -18,8 +18,8 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
 /**
- * The ledger's database: {@code ledger.db} in a directory the user names, an SQLite file with
- * three tables.
+ * The ledger's database: {@code ledger.db} in a directory the user names, an SQLite file with three
+ * tables.
  *
  * <pre>
  * ledger_meta (key TEXT PRIMARY KEY, value INTEGER)   format = 1, initial_total, transfers_begun
@@ -54,9 +54,9 @@ final class LedgerStore implements AutoCloseable {
 
   /**
    * Creates a ledger in {@code dir}, creating the directory if needed. Never overwrites: when
-   * {@code dir/ledger.db} exists, whatever it holds, nothing is written. The database is built in
-   * a temporary file beside it and linked into place only when complete, so an interrupted
-   * {@code init} leaves no half-made ledger.
+   * {@code dir/ledger.db} exists, whatever it holds, nothing is written. The database is built in a
+   * temporary file beside it and linked into place only when complete, so an interrupted {@code
+   * init} leaves no half-made ledger.
    *
    * @throws LedgerException 73 (EX_CANTCREAT) when the ledger cannot be created there
    */
@@ -171,7 +171,8 @@ final class LedgerStore implements AutoCloseable {
     Path f = file(dir);
     if (!Files.exists(f)) {
       throw new LedgerException(
-          LedgerException.NOINPUT, "no ledger in " + dir + " (create one with: ledger init " + dir + ")");
+          LedgerException.NOINPUT,
+          "no ledger in " + dir + " (create one with: ledger init " + dir + ")");
     }
     if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
       throw new LedgerException(LedgerException.NOINPUT, "cannot read " + f);
@@ -213,12 +214,14 @@ final class LedgerStore implements AutoCloseable {
     }
     if (!tables.containsAll(Set.of("ledger_meta", "accounts", "transfers"))) {
       throw new LedgerException(
-          LedgerException.DATAERR, f + " is not a ledger (an SQLite database without the ledger tables)");
+          LedgerException.DATAERR,
+          f + " is not a ledger (an SQLite database without the ledger tables)");
     }
     Long format = meta(c, "format");
     if (format == null || format != FORMAT) {
       throw new LedgerException(
-          LedgerException.DATAERR, f + " is not a ledger of format " + FORMAT + " (format " + format + ")");
+          LedgerException.DATAERR,
+          f + " is not a ledger of format " + FORMAT + " (format " + format + ")");
     }
   }
 
@@ -237,12 +240,14 @@ final class LedgerStore implements AutoCloseable {
   private static LedgerException failure(Path f, SQLException e, String access) {
     int code = e.getErrorCode() & 0xff;
     if (code == 26) { // SQLITE_NOTADB
-      return new LedgerException(LedgerException.DATAERR, f + " is not a ledger (not an SQLite database)", e);
+      return new LedgerException(
+          LedgerException.DATAERR, f + " is not a ledger (not an SQLite database)", e);
     }
     if (code == 11) { // SQLITE_CORRUPT
       return new LedgerException(LedgerException.DATAERR, f + " is damaged: " + e.getMessage(), e);
     }
-    return new LedgerException(LedgerException.IOERR, "cannot " + access + " " + f + ": " + e.getMessage(), e);
+    return new LedgerException(
+        LedgerException.IOERR, "cannot " + access + " " + f + ": " + e.getMessage(), e);
   }
 
   /** {@link #failure(Path, SQLException, String)} for this ledger's file. */
@@ -336,7 +341,8 @@ final class LedgerStore implements AutoCloseable {
   /** The richest account, as {@code {id, balance}}. */
   long[] richest() throws SQLException {
     try (Statement s = db.createStatement();
-        ResultSet r = s.executeQuery("SELECT id, balance FROM accounts ORDER BY balance DESC LIMIT 1")) {
+        ResultSet r =
+            s.executeQuery("SELECT id, balance FROM accounts ORDER BY balance DESC LIMIT 1")) {
       r.next();
       return new long[] {r.getLong(1), r.getLong(2)};
     }
@@ -386,10 +392,7 @@ final class LedgerStore implements AutoCloseable {
       long negative,
       long aboveBegun) {
     boolean consistent() {
-      return total == initialTotal
-          && disagreeing == 0
-          && negative == 0
-          && aboveBegun == 0;
+      return total == initialTotal && disagreeing == 0 && negative == 0 && aboveBegun == 0;
     }
   }
 
@@ -412,12 +415,20 @@ final class LedgerStore implements AutoCloseable {
                     + "   - (SELECT coalesce(sum(amount), 0) FROM transfers t WHERE t.source = a.id)"
                     + "   + (SELECT coalesce(sum(amount), 0) FROM transfers t WHERE t.target = a.id)),"
                     + " (SELECT count(*) FROM accounts WHERE balance < 0),"
-                    + " (SELECT count(*) FROM transfers WHERE id > " + begun + ")")) {
+                    + " (SELECT count(*) FROM transfers WHERE id > "
+                    + begun
+                    + ")")) {
       r.next();
       Report report =
           new Report(
-              r.getInt(1), r.getLong(2), initialTotal, r.getLong(3), begun, r.getLong(4),
-              r.getLong(5), r.getLong(6));
+              r.getInt(1),
+              r.getLong(2),
+              initialTotal,
+              r.getLong(3),
+              begun,
+              r.getLong(4),
+              r.getLong(5),
+              r.getLong(6));
       db.rollback(); // read only: end the read transaction
       return report;
     }
@@ -443,7 +454,10 @@ final class LedgerStore implements AutoCloseable {
     if (!problems.equals(List.of("ok"))) {
       throw new LedgerException(
           LedgerException.DATAERR,
-          file + " is damaged: " + pragma + ": "
+          file
+              + " is damaged: "
+              + pragma
+              + ": "
               + (problems.isEmpty() ? "no result" : problems.get(0))
               + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
     }

@@ -10,13 +10,13 @@ import java.util.NoSuchElementException;
 import java.util.Random;
 
 /**
- * The ledger's jobs: random transfers between accounts, handed one by one to the {@link
- * JobRunner}. Each transfer prints {@code begin #id}, then {@code commit #id} or {@code rollback
- * #id} (safe mode), so that every transfer that began can be accounted for.
+ * The ledger's jobs: random transfers between accounts, handed one by one to the {@link JobRunner}.
+ * Each transfer prints {@code begin #id}, then {@code commit #id} or {@code rollback #id} (safe
+ * mode), so that every transfer that began can be accounted for.
  *
- * <p>The first transfer that fails with an {@link SQLException} (the database is read-only,
- * locked, failing or damaged) is the last one handed out: {@link #hasNext()} then says no, outside
- * the framework's catch-all, and {@link #failure()} says why. In safe mode the failed transfer is
+ * <p>The first transfer that fails with an {@link SQLException} (the database is read-only, locked,
+ * failing or damaged) is the last one handed out: {@link #hasNext()} then says no, outside the
+ * framework's catch-all, and {@link #failure()} says why. In safe mode the failed transfer is
  * rolled back before the framework's commit.
  */
 final class Transfers implements Iterator<JobRunner.Job> {
@@ -42,8 +42,14 @@ final class Transfers implements Iterator<JobRunner.Job> {
    * @param doubleSpendAt the id of the transfer that spends more than its source holds; 0 for none
    */
   Transfers(
-      LedgerStore store, PrintStream out, long seed, long count, boolean unsafe,
-      boolean checkpoints, long doubleSpendAt) throws SQLException {
+      LedgerStore store,
+      PrintStream out,
+      long seed,
+      long count,
+      boolean unsafe,
+      boolean checkpoints,
+      long doubleSpendAt)
+      throws SQLException {
     this.store = store;
     this.out = out;
     this.random = new Random(seed);
@@ -62,6 +68,7 @@ final class Transfers implements Iterator<JobRunner.Job> {
     }
     return failure == null && (count < 0 || handed < count); // a database failure ends it too
   }
+
   // end::checkpoint[]
 
   @Override
@@ -78,7 +85,8 @@ final class Transfers implements Iterator<JobRunner.Job> {
         failure = store.failure(e, "write");
         if (!unsafe) {
           try {
-            db.rollback(); // whatever the failed transfer left, the framework's commit finds nothing
+            db.rollback(); // whatever the failed transfer left, the framework's commit finds
+            // nothing
           } catch (SQLException again) {
             e.addSuppressed(again);
           }
@@ -122,15 +130,17 @@ final class Transfers implements Iterator<JobRunner.Job> {
       }
     }
   }
+
   // end::safe[]
 
   // tag::unsafe[]
-  /** {@code --unsafe}: the seed's script. The framework commits after the job, whatever happened. */
+  /** {@code --unsafe}: the seed's script. The framework commits after the job, come what may. */
   void transferUnsafely(Connection db) throws SQLException {
     long id = store.begin();
     out.println("begin #" + id);
     move(id);
   }
+
   // end::unsafe[]
 
   // tag::move[]

@@ -23,6 +23,9 @@ class CopyTest {
   void noArgumentsIsAUsageError() {
     CallResult r = InJvm.call(Copy.RUNNER, Copy::copy);
 
-    assertThat(r).hasStatus(64).stderrIs("usage: copy SOURCE TARGET [--pause-ms N]\n").ranNoCleanup();
+    assertThat(r)
+        .hasStatus(64)
+        .stderrIs("usage: copy SOURCE TARGET [--pause-ms N]\n")
+        .ranNoCleanup();
   }
 }

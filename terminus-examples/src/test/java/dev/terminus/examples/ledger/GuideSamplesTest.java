@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class GuideSamplesTest {
   private static final Path MODULE = Path.of(System.getProperty("user.dir"));
-  private static final Path GUIDE = MODULE.resolve("../docs/never-commit-after-exit.md").normalize();
+  private static final Path GUIDE =
+      MODULE.resolve("../docs/never-commit-after-exit.md").normalize();
 
   @Test
   void everyJavaSampleInTheGuideIsCopiedFromTheExample() throws IOException {

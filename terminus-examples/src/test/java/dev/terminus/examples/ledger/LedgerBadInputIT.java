@@ -59,7 +59,8 @@ class LedgerBadInputIT {
   void initIntoARegularFileIs73AndTheFileIsUnchanged() throws Exception {
     Path file = Files.writeString(dir.resolve("notes.txt"), "keep me\n");
 
-    assertFails(ledgerJar("init", file.toString()).run(), 73, "ledger: " + file + " is not a directory");
+    assertFails(
+        ledgerJar("init", file.toString()).run(), 73, "ledger: " + file + " is not a directory");
     assertFails(
         ledgerJar("init", file.resolve("sub").toString()).run(),
         73,
@@ -133,7 +134,11 @@ class LedgerBadInputIT {
 
     ChildResult r = ledgerJar("check", ledger.toString()).run();
     assertThat(r.status()).as("%s", r).isEqualTo(65);
-    assertThat(r.stderrLines()).as("%s", r).singleElement().asString().startsWith("ledger: " + file + " is damaged: ");
+    assertThat(r.stderrLines())
+        .as("%s", r)
+        .singleElement()
+        .asString()
+        .startsWith("ledger: " + file + " is damaged: ");
     assertThat(Files.readAllBytes(file)).isEqualTo(half);
   }
 
@@ -141,7 +146,8 @@ class LedgerBadInputIT {
   void aLedgerDamagedInsideIs65ForCheckAndRunAndRunWritesNothing() throws Exception {
     Path ledger = dir.resolve("d");
     assertThat(ledgerJar("init", ledger.toString()).run().status()).isZero();
-    ChildResult made = ledgerJar("run", ledger.toString(), "--transfers", "2000", "--seed", "1").run();
+    ChildResult made =
+        ledgerJar("run", ledger.toString(), "--transfers", "2000", "--seed", "1").run();
     assertThat(made.status()).as("%s", made).isZero();
     Path file = LedgerStore.file(ledger);
     assertThat(Files.size(file)).as("a ~49 KB ledger").isGreaterThan(45_016);
@@ -154,12 +160,17 @@ class LedgerBadInputIT {
     }
     byte[] damaged = Files.readAllBytes(file);
 
-    for (String[] args : new String[][] {
-      {"check", ledger.toString()}, {"run", ledger.toString(), "--transfers", "100", "--seed", "1"}
-    }) {
+    for (String[] args :
+        new String[][] {
+          {"check", ledger.toString()},
+          {"run", ledger.toString(), "--transfers", "100", "--seed", "1"}
+        }) {
       ChildResult r = ledgerJar(args).run();
       assertThat(r.status()).as("%s: %s", args[0], r).isEqualTo(65);
-      assertThat(r.stderrLines()).as("%s: %s", args[0], r).singleElement().asString()
+      assertThat(r.stderrLines())
+          .as("%s: %s", args[0], r)
+          .singleElement()
+          .asString()
           .startsWith("ledger: " + file + " is damaged: ");
       assertThat(r.stdoutLines()).as("%s: %s", args[0], r).isEmpty(); // run: no transfer began
     }
@@ -194,7 +205,10 @@ class LedgerBadInputIT {
 
     ChildResult r = ledgerJar("run", ledger.toString(), "--transfers", "5").run();
     assertThat(r.status()).as("%s", r).isEqualTo(74);
-    assertThat(r.stderrLines()).as("%s", r).singleElement().asString()
+    assertThat(r.stderrLines())
+        .as("%s", r)
+        .singleElement()
+        .asString()
         .startsWith("ledger: cannot read " + LedgerStore.file(ledger) + ": ");
     assertThat(Files.readAllBytes(LedgerStore.file(ledger))).isEqualTo(bytes);
   }
@@ -204,7 +218,8 @@ class LedgerBadInputIT {
     String all = Ledger.USAGE_INIT + " | " + Ledger.USAGE_RUN + " | " + Ledger.USAGE_CHECK;
     assertFails(ledgerJar().run(), 64, "ledger: missing command; usage: " + all);
     assertFails(ledgerJar("frob", "x").run(), 64, "ledger: unknown command 'frob'; usage: " + all);
-    assertFails(ledgerJar("run").run(), 64, "ledger: missing directory; usage: " + Ledger.USAGE_RUN);
+    assertFails(
+        ledgerJar("run").run(), 64, "ledger: missing directory; usage: " + Ledger.USAGE_RUN);
     assertFails(
         ledgerJar("run", dir.toString(), "--transfers", "many").run(),
         64,

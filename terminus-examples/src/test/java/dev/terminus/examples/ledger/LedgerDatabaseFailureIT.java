@@ -20,10 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteConfig;
 
 /**
- * A database that fails under {@code run}, in real processes on real files: the first transfer
- * that fails on the database stops the run. No further transfer starts, the one that failed is
- * rolled back, one line {@code ledger: cannot write FILE: CAUSE} goes to stderr, and the status is
- * 74 (EX_IOERR), not 0 after one {@code job failed} line per transfer.
+ * A database that fails under {@code run}, in real processes on real files: the first transfer that
+ * fails on the database stops the run. No further transfer starts, the one that failed is rolled
+ * back, one line {@code ledger: cannot write FILE: CAUSE} goes to stderr, and the status is 74
+ * (EX_IOERR), not 0 after one {@code job failed} line per transfer.
  */
 class LedgerDatabaseFailureIT {
   private static final int ACCOUNTS = 10;
@@ -31,15 +31,28 @@ class LedgerDatabaseFailureIT {
 
   @TempDir Path dir;
 
-  private static void assertStoppedAtTheFirstJob(ChildResult r, Path file, String cause, long transfers) {
+  private static void assertStoppedAtTheFirstJob(
+      ChildResult r, Path file, String cause, long transfers) {
     assertThat(r.status()).as("%s", r).isEqualTo(74);
-    assertThat(r.stderrLines()).as("%s", r).singleElement().asString()
+    assertThat(r.stderrLines())
+        .as("%s", r)
+        .singleElement()
+        .asString()
         .startsWith("ledger: cannot write " + file + ": " + cause);
-    assertThat(r.stdoutLines().stream().filter(l -> l.startsWith("job failed: "))).as("%s", r).hasSize(1);
-    assertThat(r.stdoutLines()).as("%s", r).noneMatch(l -> l.startsWith("begin #") || l.startsWith("done: "));
-    assertThat(r.stdoutLines()).as("%s", r)
-        .endsWith("stopped: 1 of " + transfers + " job(s) run, 0 succeeded, 1 failed; "
-            + (transfers - 1) + " not started");
+    assertThat(r.stdoutLines().stream().filter(l -> l.startsWith("job failed: ")))
+        .as("%s", r)
+        .hasSize(1);
+    assertThat(r.stdoutLines())
+        .as("%s", r)
+        .noneMatch(l -> l.startsWith("begin #") || l.startsWith("done: "));
+    assertThat(r.stdoutLines())
+        .as("%s", r)
+        .endsWith(
+            "stopped: 1 of "
+                + transfers
+                + " job(s) run, 0 succeeded, 1 failed; "
+                + (transfers - 1)
+                + " not started");
   }
 
   private static void assertUnchanged(Path file, long transfers) throws Exception {
@@ -52,10 +65,13 @@ class LedgerDatabaseFailureIT {
   }
 
   private static Path ledger(Path d, long transfers) {
-    ChildResult init = ledgerJar("init", d.toString(), "--accounts", "" + ACCOUNTS, "--balance", "" + BALANCE).run();
+    ChildResult init =
+        ledgerJar("init", d.toString(), "--accounts", "" + ACCOUNTS, "--balance", "" + BALANCE)
+            .run();
     assertThat(init.status()).as("%s", init).isZero();
     if (transfers > 0) {
-      ChildResult run = ledgerJar("run", d.toString(), "--transfers", "" + transfers, "--seed", "1").run();
+      ChildResult run =
+          ledgerJar("run", d.toString(), "--transfers", "" + transfers, "--seed", "1").run();
       assertThat(run.status()).as("%s", run).isZero();
     }
     return LedgerStore.file(d);
@@ -85,7 +101,9 @@ class LedgerDatabaseFailureIT {
     // Root writes through chmod 444, so as root the ledger runs as uid 65534 (nobody) via setpriv.
     boolean root = uid() == 0;
     Optional<Path> setpriv = onPath("setpriv");
-    assumeTrue(!root || setpriv.isPresent(), "running as root without setpriv: cannot run the ledger unprivileged");
+    assumeTrue(
+        !root || setpriv.isPresent(),
+        "running as root without setpriv: cannot run the ledger unprivileged");
     List<String> launcher =
         root
             ? List.of(setpriv.get().toString(), "--reuid=65534", "--regid=65534", "--clear-groups")
@@ -99,7 +117,9 @@ class LedgerDatabaseFailureIT {
     byte[] before = Files.readAllBytes(file);
 
     ChildResult r =
-        ledgerJar("run", ledger.toString(), "--transfers", "1000", "--seed", "2").launcher(launcher).run();
+        ledgerJar("run", ledger.toString(), "--transfers", "1000", "--seed", "2")
+            .launcher(launcher)
+            .run();
 
     assertStoppedAtTheFirstJob(r, file, "[SQLITE_READONLY]", 1000);
     assertThat(Files.readAllBytes(file)).isEqualTo(before);

@@ -54,11 +54,15 @@ record LedgerDb(
         }
       }
       long begun;
-      try (ResultSet r = s.executeQuery("SELECT value FROM ledger_meta WHERE key = 'transfers_begun'")) {
+      try (ResultSet r =
+          s.executeQuery("SELECT value FROM ledger_meta WHERE key = 'transfers_begun'")) {
         r.next();
         begun = r.getLong(1);
       }
-      long half = expected.entrySet().stream().filter(e -> !e.getValue().equals(balances.get(e.getKey()))).count();
+      long half =
+          expected.entrySet().stream()
+              .filter(e -> !e.getValue().equals(balances.get(e.getKey())))
+              .count();
       return new LedgerDb(integrity, balances, ids, begun, total, half);
     }
   }

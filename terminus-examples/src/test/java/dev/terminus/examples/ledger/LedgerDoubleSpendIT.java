@@ -29,7 +29,8 @@ class LedgerDoubleSpendIT {
 
   private Path ledger() {
     ChildResult init =
-        ledgerJar("init", dir.toString(), "--accounts", "" + ACCOUNTS, "--balance", "" + BALANCE).run();
+        ledgerJar("init", dir.toString(), "--accounts", "" + ACCOUNTS, "--balance", "" + BALANCE)
+            .run();
     assertThat(init.status()).as("%s", init).isZero();
     return LedgerStore.file(dir);
   }
@@ -39,13 +40,25 @@ class LedgerDoubleSpendIT {
     Path file = ledger();
 
     ChildResult r =
-        ledgerJar("run", dir.toString(), "--transfers", "20", "--double-spend-at", "10", "--unsafe", "--seed", "1").run();
+        ledgerJar(
+                "run",
+                dir.toString(),
+                "--transfers",
+                "20",
+                "--double-spend-at",
+                "10",
+                "--unsafe",
+                "--seed",
+                "1")
+            .run();
 
     // Terminus still ends the process with the requested status: the request is sticky.
     assertThat(r.status()).as("%s", r).isEqualTo(3);
     assertThat(r.stderrLines()).as("%s", r).containsExactly(DETECTED);
     // The framework swallowed the exit ...
-    assertThat(r.stdoutLines()).as("%s", r).contains("job failed: dev.terminus.ExitException: " + DETECTED);
+    assertThat(r.stdoutLines())
+        .as("%s", r)
+        .contains("job failed: dev.terminus.ExitException: " + DETECTED);
     // ... and committed what the transfer had done: the debit without the credit.
     LedgerDb db = LedgerDb.read(file, BALANCE);
     assertThat(db.integrity()).isEqualTo("ok"); // SQLite is fine; the ledger is not
@@ -58,7 +71,8 @@ class LedgerDoubleSpendIT {
     // ledger check says so, with a non-zero status.
     ChildResult check = ledgerJar("check", dir.toString()).run();
     assertThat(check.status()).as("%s", check).isEqualTo(1);
-    assertThat(check.stdoutLines()).contains("consistent: no", "total: " + db.total() + " (initial " + TOTAL + ")");
+    assertThat(check.stdoutLines())
+        .contains("consistent: no", "total: " + db.total() + " (initial " + TOTAL + ")");
   }
 
   @Test
@@ -66,13 +80,24 @@ class LedgerDoubleSpendIT {
     Path file = ledger();
 
     ChildResult r =
-        ledgerJar("run", dir.toString(), "--transfers", "20", "--double-spend-at", "10", "--seed", "1").run();
+        ledgerJar(
+                "run",
+                dir.toString(),
+                "--transfers",
+                "20",
+                "--double-spend-at",
+                "10",
+                "--seed",
+                "1")
+            .run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(3);
     // One line on stderr: the request's message; no report of a deadline that ran out.
     assertThat(r.stderrLines()).as("%s", r).containsExactly(DETECTED);
     // The same framework swallowed the same exit ...
-    assertThat(r.stdoutLines()).as("%s", r).contains("job failed: dev.terminus.ExitException: " + DETECTED);
+    assertThat(r.stdoutLines())
+        .as("%s", r)
+        .contains("job failed: dev.terminus.ExitException: " + DETECTED);
     // ... but transfer #10 was rolled back before the exception left the critical section, and the
     // loop's checkpoint ended the run: nothing began after it.
     assertThat(r.stdoutLines()).contains("rollback #10").doesNotContain("commit #10");
@@ -93,12 +118,24 @@ class LedgerDoubleSpendIT {
 
     // No checkpoint in the loop: the framework hands out all 20 jobs and swallows every refusal.
     ChildResult r =
-        ledgerJar("run", dir.toString(), "--transfers", "20", "--double-spend-at", "10", "--no-checkpoint", "--seed", "1").run();
+        ledgerJar(
+                "run",
+                dir.toString(),
+                "--transfers",
+                "20",
+                "--double-spend-at",
+                "10",
+                "--no-checkpoint",
+                "--seed",
+                "1")
+            .run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(3);
     assertThat(r.stderrLines()).as("%s", r).containsExactly(DETECTED);
     // Job 10 failed mid-transfer; jobs 11..20 were refused at Terminus.critical, before beginning.
-    assertThat(r.stdoutLines().stream().filter(l -> l.equals("job failed: dev.terminus.ExitException: " + DETECTED)))
+    assertThat(
+            r.stdoutLines().stream()
+                .filter(l -> l.equals("job failed: dev.terminus.ExitException: " + DETECTED)))
         .as("%s", r)
         .hasSize(11);
     assertThat(ids(r.stdoutLines(), "begin")).isEqualTo(range(1, 10));

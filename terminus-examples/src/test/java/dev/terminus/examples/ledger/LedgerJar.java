@@ -11,7 +11,8 @@ final class LedgerJar {
   static ChildProcess.Builder ledgerJar(String... args) {
     String jar = System.getProperty("terminus.test.jar");
     if (jar == null) {
-      throw new IllegalStateException("run with -Dterminus.test.jar=.../ledger.jar (mvn verify does)");
+      throw new IllegalStateException(
+          "run with -Dterminus.test.jar=.../ledger.jar (mvn verify does)");
     }
     return ChildProcess.jar(Path.of(jar)).args(args);
   }

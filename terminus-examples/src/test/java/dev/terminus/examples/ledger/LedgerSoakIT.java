@@ -1,7 +1,7 @@
 package dev.terminus.examples.ledger;
 
-import static dev.terminus.examples.ledger.LedgerJar.ledgerJar;
 import static dev.terminus.examples.ledger.LedgerDoubleSpendIT.ids;
+import static dev.terminus.examples.ledger.LedgerJar.ledgerJar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.terminus.test.ChildProcess;
@@ -31,15 +31,16 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Psoak} ({@code -Dledger.soak.runs=N}); {@code -Dledger.soak.seed=S} replays a soak.
  *
  * <p>After every run: the database opens cleanly ({@code PRAGMA integrity_check} is ok), the sum of
- * the balances is unchanged, no transfer is half-applied (every balance is the initial one plus what
- * the committed transfers brought in minus what they took out), and no transfer committed without
- * having begun. After SIGTERM and SIGINT also: the status is 143 / 130, every transfer that began
- * printed {@code commit} or {@code rollback} before the process ended, and the committed ones are
- * exactly those in the database. After SIGKILL (137) only the database is checked.
+ * the balances is unchanged, no transfer is half-applied (every balance is the initial one plus
+ * what the committed transfers brought in minus what they took out), and no transfer committed
+ * without having begun. After SIGTERM and SIGINT also: the status is 143 / 130, every transfer that
+ * began printed {@code commit} or {@code rollback} before the process ended, and the committed ones
+ * are exactly those in the database. After SIGKILL (137) only the database is checked.
  */
 class LedgerSoakIT {
   private static final int ACCOUNTS = 8;
   private static final long BALANCE = 500;
+
   /** The signal is sent up to this long after the first "begin" line. */
   private static final int MAX_DELAY_MICROS = 150_000;
 
@@ -72,7 +73,14 @@ class LedgerSoakIT {
     int runs = Integer.getInteger("ledger.soak.runs", 100);
     int parallel = Integer.getInteger("ledger.soak.parallel", 2);
     long seed = Long.getLong("ledger.soak.seed", System.nanoTime());
-    System.out.println("ledger soak: " + runs + " runs, seed " + seed + " (-Dledger.soak.seed=" + seed + " replays it)");
+    System.out.println(
+        "ledger soak: "
+            + runs
+            + " runs, seed "
+            + seed
+            + " (-Dledger.soak.seed="
+            + seed
+            + " replays it)");
     Random random = new Random(seed);
     Map<Signal, Tally> tally = new EnumMap<>(Signal.class);
     for (Signal s : Signal.values()) {
@@ -98,7 +106,9 @@ class LedgerSoakIT {
       long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
       String report = report(runs, seed, seconds, tally, violations.size());
       System.out.print(report);
-      Path out = Path.of(System.getProperty("ledger.soak.report", temp.resolve("soak-report.txt").toString()));
+      Path out =
+          Path.of(
+              System.getProperty("ledger.soak.report", temp.resolve("soak-report.txt").toString()));
       Files.writeString(out, report, StandardCharsets.UTF_8);
       assertThat(violations).as("violations (soak seed %d)", seed).isEmpty();
     } finally {
@@ -114,7 +124,8 @@ class LedgerSoakIT {
       LedgerStore.create(dir, ACCOUNTS, BALANCE);
       ChildResult r;
       try (ChildProcess child =
-          ledgerJar("run", dir.toString(), "--transfers", "forever", "--seed", Long.toString(runSeed))
+          ledgerJar(
+                  "run", dir.toString(), "--transfers", "forever", "--seed", Long.toString(runSeed))
               .start()) {
         String first = child.awaitLineOrEnd(l -> l.startsWith("begin #")).orElse(null);
         assertThat(first).as("the ledger began no transfer").isNotNull();
@@ -152,7 +163,8 @@ class LedgerSoakIT {
         problems.add("transfer ids above transfers_begun " + db.begun());
       }
       if (!db.transferIds().containsAll(committed)) {
-        problems.add("printed commit but not in the database: " + minus(committed, db.transferIds()));
+        problems.add(
+            "printed commit but not in the database: " + minus(committed, db.transferIds()));
       }
       if (signal != Signal.KILL) {
         if (!finished.equals(begun)) {
@@ -161,7 +173,8 @@ class LedgerSoakIT {
         if (!db.transferIds().equals(committed)) {
           problems.add("in the database but no commit line: " + minus(db.transferIds(), committed));
         }
-        String line = signal == Signal.TERM ? "ledger: terminated (SIGTERM)" : "ledger: interrupted (SIGINT)";
+        String line =
+            signal == Signal.TERM ? "ledger: terminated (SIGTERM)" : "ledger: interrupted (SIGINT)";
         if (!r.stderrLines().contains(line)) {
           problems.add("stderr lacks '" + line + "'");
         }
@@ -186,24 +199,46 @@ class LedgerSoakIT {
     return d;
   }
 
-  private static String report(int runs, long seed, long seconds, Map<Signal, Tally> tally, int violations) {
+  private static String report(
+      int runs, long seed, long seconds, Map<Signal, Tally> tally, int violations) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(
-        "ledger soak: %d runs in %d s on JDK %s, seed %d, %d violation(s)%n",
-        runs, seconds, Runtime.version().feature(), seed, violations));
-    sb.append(String.format(
-        "%-8s %6s %10s %10s %12s %22s %12s%n",
-        "signal", "runs", "began", "committed", "rolled back", "killed mid-transfer", "in the db"));
+    sb.append(
+        String.format(
+            "ledger soak: %d runs in %d s on JDK %s, seed %d, %d violation(s)%n",
+            runs, seconds, Runtime.version().feature(), seed, violations));
+    sb.append(
+        String.format(
+            "%-8s %6s %10s %10s %12s %22s %12s%n",
+            "signal",
+            "runs",
+            "began",
+            "committed",
+            "rolled back",
+            "killed mid-transfer",
+            "in the db"));
     long[] sum = new long[6];
     for (Map.Entry<Signal, Tally> e : tally.entrySet()) {
       Tally t = e.getValue();
-      long[] row = {t.runs.get(), t.begun.get(), t.committed.get(), t.rolledBack.get(), t.unfinished.get(), t.inDatabase.get()};
+      long[] row = {
+        t.runs.get(),
+        t.begun.get(),
+        t.committed.get(),
+        t.rolledBack.get(),
+        t.unfinished.get(),
+        t.inDatabase.get()
+      };
       for (int i = 0; i < row.length; i++) {
         sum[i] += row[i];
       }
-      sb.append(String.format("%-8s %6d %10d %10d %12d %22d %12d%n", "SIG" + e.getKey(), row[0], row[1], row[2], row[3], row[4], row[5]));
+      sb.append(
+          String.format(
+              "%-8s %6d %10d %10d %12d %22d %12d%n",
+              "SIG" + e.getKey(), row[0], row[1], row[2], row[3], row[4], row[5]));
     }
-    sb.append(String.format("%-8s %6d %10d %10d %12d %22d %12d%n", "all", sum[0], sum[1], sum[2], sum[3], sum[4], sum[5]));
+    sb.append(
+        String.format(
+            "%-8s %6d %10d %10d %12d %22d %12d%n",
+            "all", sum[0], sum[1], sum[2], sum[3], sum[4], sum[5]));
     return sb.toString();
   }
 }

@@ -55,12 +55,17 @@ public class WebApp {
             .run(rest, a -> TerminusSpring.start(new SpringApplication(WebApp.class), a));
         break;
       case "plain":
-        Terminus.run(rest, a -> {
-          Terminus.shutdown().add(Phase.LOGGING, "logback",
-              () -> ((LoggerContext) LoggerFactory.getILoggerFactory()).stop());
-          SpringApplication.run(WebApp.class, a);
-          System.out.println("plain: run returned");
-        });
+        Terminus.run(
+            rest,
+            a -> {
+              Terminus.shutdown()
+                  .add(
+                      Phase.LOGGING,
+                      "logback",
+                      () -> ((LoggerContext) LoggerFactory.getILoggerFactory()).stop());
+              SpringApplication.run(WebApp.class, a);
+              System.out.println("plain: run returned");
+            });
         break;
       default:
         throw new IllegalArgumentException(how);
