@@ -6,9 +6,9 @@
 #   bench/run.sh [--quick] [--no-jmh] [--java PATH/TO/java]... [--out FILE]
 #
 # --java may be given more than once: each JDK is measured in turn (same build), into its own file.
-# Full mode takes about 15 minutes per JDK on 2 cores, --quick about 5 (2 without JMH). Builds what it needs with
-# Maven (terminus-core, terminus-bench, terminus-cli; tests skipped); needs python3, and a C
-# compiler for the bytecode count (left out without one). Measures:
+# Full mode takes about 9 minutes per JDK on 2 cores, --quick about 3 (1.5 without JMH). Builds
+# what it needs with Maven (terminus-core, terminus-bench, terminus-cli; tests skipped); needs
+# python3, and a C compiler for the bytecode count (left out without one). Measures:
 #   1. JMH: Exit.checkpoint() and Terminus.critical(...) against their plain-JDK baselines;
 #   2. the same small program under Terminus.run, plain main + JDK hooks, Pekko, Spring Boot:
 #      start-to-exit wall time and peak RSS, split into its steps; with class-data archives;
