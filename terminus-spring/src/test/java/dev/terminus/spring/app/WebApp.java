@@ -17,9 +17,13 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -87,14 +91,15 @@ public class WebApp {
     }
   }
 
-  /** Says "ready PORT" once readiness is UP, not merely when the server listens. */
+  /**
+   * Says {@code ready <port>} once readiness is up: Spring Boot turns it on after the web server
+   * has started (and after ApplicationReadyEvent), so a test that probes readiness right after the
+   * line sees 200. Ordered last, after Spring's own availability bean has recorded the state.
+   */
   @EventListener
-  void accepting(
-      org.springframework.boot.availability.AvailabilityChangeEvent<
-              org.springframework.boot.availability.ReadinessState>
-          event) {
-    if (event.getState()
-        == org.springframework.boot.availability.ReadinessState.ACCEPTING_TRAFFIC) {
+  @Order(Ordered.LOWEST_PRECEDENCE)
+  void accepting(AvailabilityChangeEvent<ReadinessState> event) {
+    if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC && port != 0) {
       System.out.println("ready " + port);
     }
   }
