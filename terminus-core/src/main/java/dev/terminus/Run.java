@@ -41,9 +41,6 @@ final class Run implements Watchdog.Target {
     CALL
   }
 
-  /** Status when the deadline passes and no non-zero status was requested. */
-  static final int DEADLINE_EXCEEDED = Exit.DEADLINE_EXCEEDED;
-
   /**
    * How long a request made by a worker thread waits before it interrupts the main thread, so that
    * the worker can withdraw its own request first. It is cut short when the worker's exception
@@ -676,7 +673,7 @@ final class Run implements Watchdog.Target {
     }
   }
 
-  private static void parkForever() {
+  static void parkForever() {
     while (true) {
       LockSupport.park();
     }
@@ -778,8 +775,8 @@ final class Run implements Watchdog.Target {
               + ": the JVM's exit is still blocked "
               + Durations.format(JVM_EXIT_GRACE)
               + " after the deadline; halting with status "
-              + DEADLINE_EXCEEDED);
-      jvm.halt(DEADLINE_EXCEEDED);
+              + Exit.DEADLINE_EXCEEDED);
+      jvm.halt(Exit.DEADLINE_EXCEEDED);
       return;
     }
     SignalExit drain = draining;
@@ -813,7 +810,7 @@ final class Run implements Watchdog.Target {
       return;
     }
     if (status == 0) {
-      status = DEADLINE_EXCEEDED;
+      status = Exit.DEADLINE_EXCEEDED;
     }
     if (!lifecycle.halting(status)) {
       return; // ending by a forced signal already
@@ -1026,17 +1023,9 @@ final class Run implements Watchdog.Target {
             if (e instanceof ExitException
                 && !(e instanceof ExitException.Foreign)
                 && activeRunner() == null) {
-              ExitException exit = (ExitException) e;
-              if (exit.message() != null) {
-                System.err.println(exit.message());
-              }
-              standaloneStatus = exit.status();
-              Runtimes.REAL.exit(exit.status());
-            } else if (previous != null) {
-              previous.uncaughtException(t, e);
+              exitStandalone((ExitException) e);
             } else {
-              System.err.print("Exception in thread \"" + t.getName() + "\" ");
-              e.printStackTrace(System.err);
+              passOn(previous, t, e);
             }
           });
     }
@@ -1081,24 +1070,33 @@ final class Run implements Watchdog.Target {
         if (r != null && r.mode == Mode.PROCESS && !(e instanceof ExitException.Foreign)) {
           // A thread outside the active call, in a process with no runner: as without any runner,
           // the uncaught exit ends the process with its status.
-          ExitException exit = (ExitException) e;
-          if (exit.message() != null) {
-            System.err.println(exit.message());
-          }
-          standaloneStatus = exit.status();
-          Runtimes.REAL.exit(exit.status());
+          exitStandalone((ExitException) e);
         }
         if (r != null) {
           r.nudge();
         }
         return; // the request is registered; the process exits with it
       }
-      if (previous != null) {
-        previous.uncaughtException(t, e);
-      } else {
-        System.err.print("Exception in thread \"" + t.getName() + "\" ");
-        e.printStackTrace(System.err);
-      }
+      passOn(previous, t, e);
+    }
+  }
+
+  /** Without a runner, an uncaught exit ends the process with its status and message. */
+  private static void exitStandalone(ExitException exit) {
+    if (exit.message() != null) {
+      System.err.println(exit.message());
+    }
+    standaloneStatus = exit.status();
+    Runtimes.REAL.exit(exit.status());
+  }
+
+  /** What the JVM would do with an uncaught exception: the previous handler, or the stack trace. */
+  private static void passOn(Thread.UncaughtExceptionHandler previous, Thread t, Throwable e) {
+    if (previous != null) {
+      previous.uncaughtException(t, e);
+    } else {
+      System.err.print("Exception in thread \"" + t.getName() + "\" ");
+      e.printStackTrace(System.err);
     }
   }
 

@@ -56,7 +56,7 @@ public final class Runner {
     if (run == null) {
       // The JVM's exit began before the runner could start (a signal during start-up): that
       // exit runs the cleanup and ends the process; the body must not start.
-      parkForever();
+      Run.parkForever();
     }
     run.execute(args, main, decision(settings, true));
   }
@@ -108,12 +108,6 @@ public final class Runner {
         return Runner.decide(failure, pending, settings, realExit);
       }
     };
-  }
-
-  private static void parkForever() {
-    while (true) {
-      java.util.concurrent.locks.LockSupport.park();
-    }
   }
 
   private static Run.Outcome decide(

@@ -70,32 +70,11 @@ final class Settings {
   }
 
   /**
-   * Resolves the settings from the builder's values, the system properties and the environment.
+   * Resolves the settings from the builder's values (a null {@code drainFirst}: off), the system
+   * properties and the environment.
    *
    * @throws IllegalArgumentException naming the variable or property in force and its bad value
    */
-  static Settings resolve(
-      String name,
-      Duration deadline,
-      Map<String, Integer> signals,
-      boolean raise,
-      List<Map.Entry<Class<? extends Throwable>, Integer>> mappings,
-      Duration threadsReportAfter,
-      boolean exitOnMainReturn) {
-    return resolve(
-        name,
-        deadline,
-        signals,
-        raise,
-        mappings,
-        threadsReportAfter,
-        exitOnMainReturn,
-        null,
-        System.getenv(),
-        System.getProperties());
-  }
-
-  /** {@link #resolve} with the drain-first delay the builder set (null: off). */
   static Settings resolve(
       String name,
       Duration deadline,
@@ -116,30 +95,6 @@ final class Settings {
         drainFirst,
         System.getenv(),
         System.getProperties());
-  }
-
-  /** {@link #resolve} with the environment and the properties given, for tests. */
-  static Settings resolve(
-      String name,
-      Duration deadline,
-      Map<String, Integer> signals,
-      boolean raise,
-      List<Map.Entry<Class<? extends Throwable>, Integer>> mappings,
-      Duration threadsReportAfter,
-      boolean exitOnMainReturn,
-      Map<String, String> env,
-      Properties props) {
-    return resolve(
-        name,
-        deadline,
-        signals,
-        raise,
-        mappings,
-        threadsReportAfter,
-        exitOnMainReturn,
-        null,
-        env,
-        props);
   }
 
   /** {@link #resolve} with the environment and the properties given, for tests. */

@@ -78,10 +78,6 @@ final class Watchdog implements Runnable {
     notifyAll();
   }
 
-  synchronized boolean armed() {
-    return due != 0;
-  }
-
   /** Disarms and waits for the thread to end, so nothing is left behind ({@link Terminus#call}). */
   void awaitIdle() {
     Thread t;

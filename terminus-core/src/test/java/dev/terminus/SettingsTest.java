@@ -42,6 +42,7 @@ class SettingsTest {
         List.of(),
         Duration.ofSeconds(8),
         false,
+        null,
         env,
         props);
   }
@@ -332,6 +333,7 @@ class SettingsTest {
             List.of(),
             forever,
             false,
+            null,
             env(),
             props());
     assertThat(s.deadline.toNanos()).isEqualTo(Long.MAX_VALUE);
