@@ -59,8 +59,8 @@ PATCHES = {
     "Run.java": [
         ("  private void onJvmShutdown() {\n    jvmShutdownStarted = true;\n",
          STAMP + "  private void onJvmShutdown() {\n    stamp(\"hook\");\n    jvmShutdownStarted = true;\n"),
-        ("    Thread caller = exitCaller();\n    exitCaller = caller;\n",
-         "    Thread caller = exitCaller();\n    stamp(\"exitCaller\");\n    exitCaller = caller;\n"),
+        ("        lifecycle.state().stage == Lifecycle.Stage.EXITING ? null : exitCaller();\n    exitCaller = caller;\n",
+         "        lifecycle.state().stage == Lifecycle.Stage.EXITING ? null : exitCaller();\n    stamp(\"exitCaller\");\n    exitCaller = caller;\n"),
         ("    publish();\n    switch (what) {\n      case OWN:\n",
          "    publish();\n    stamp(\"jvmExit\");\n    switch (what) {\n      case OWN:\n"),
         ("  private void end(Outcome o) {\n", "  private void end(Outcome o) {\n    stamp(\"end\");\n"),
@@ -108,7 +108,7 @@ PROBE_STEPS = [
     ("exiting", "flush, the lifecycle's last transition"),
     ("dieAtExit", "no signal: nothing to arm"),
     ("hook", "`System.exit` to Terminus's shutdown hook (JDK 21+: `Runtime.exit` logs through `System.Logger`)"),
-    ("exitCaller", "the hook finds the thread that called `System.exit` (a stack walk per thread)"),
+    ("exitCaller", "the hook asks whose exit it is (a stack walk per thread only for a third party's)"),
     ("jvmExit", "the hook's lifecycle transition"),
     ("reaped", "the JVM's own exit: other hooks, halt, the kernel reaps the process"),
 ]

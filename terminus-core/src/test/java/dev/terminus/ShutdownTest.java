@@ -19,6 +19,32 @@ class ShutdownTest {
   }
 
   @Test
+  void aSlowTaskNamesItsWorkerForThreadDumpsAndAQuickOneDoesNot() {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    int status =
+        call(
+            a -> {
+              // Last registered first: quick, then slow, then after.
+              Terminus.atExit("after", () -> seen.add("after " + Thread.currentThread().getName()));
+              Terminus.atExit(
+                  "slow",
+                  () -> {
+                    // Runs until the supervisor has named its thread (within 100-200 ms of its
+                    // start), however slow the machine; the test's timeout bounds the wait.
+                    while (!Thread.currentThread().getName().endsWith(": slow")) {
+                      Thread.sleep(10);
+                    }
+                    seen.add("slow " + Thread.currentThread().getName());
+                  });
+              Terminus.atExit("quick", () -> seen.add("quick " + Thread.currentThread().getName()));
+            });
+
+    assertThat(status).isZero();
+    assertThat(seen)
+        .containsExactly("quick terminus-stop", "slow terminus-stop: slow", "after terminus-stop");
+  }
+
+  @Test
   void unknownDependencyIsRefusedNamingIt() {
     call(
         a -> {

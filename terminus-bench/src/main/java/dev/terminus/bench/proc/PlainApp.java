@@ -16,6 +16,7 @@ public final class PlainApp {
 
   public static void main(String[] args) throws InterruptedException {
     long tMain = System.nanoTime();
+    preload(System.getProperty("bench.preload"));
     String scenario = Work.scenario(args);
     switch (scenario) {
       case "exit":
@@ -43,6 +44,27 @@ public final class PlainApp {
     }
     Work.ready();
     Work.waitForSignal();
+  }
+
+  /**
+   * The floor of Terminus's start path ({@code plain-loads}): loads and initialises the named
+   * classes, Terminus's own on that path, and runs none of their code.
+   */
+  private static void preload(String names) {
+    if (names == null) {
+      return;
+    }
+    int from = 0;
+    while (from < names.length()) {
+      int comma = names.indexOf(',', from);
+      int to = comma < 0 ? names.length() : comma;
+      try {
+        Class.forName(names.substring(from, to), true, PlainApp.class.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException(e);
+      }
+      from = to + 1;
+    }
   }
 
   private static void hooks(int n, boolean slow) {
