@@ -184,6 +184,10 @@ final class Report {
         }
       }
     }
+    String ignored = Signals.ignoredAtStart();
+    if (!ignored.isEmpty()) {
+      b.append("  signals ignored since start, left ignored: ").append(ignored).append('\n');
+    }
     for (ThreadInfo t : threads) {
       b.append("  thread '").append(t.getThreadName()).append("' ").append(t.getThreadState());
       if (t.getLockName() != null) {
@@ -223,6 +227,12 @@ final class Report {
     b.append("  \"statusKnown\": ").append(status != Lifecycle.UNKNOWN).append(",\n");
     b.append("  \"halted\": ").append(halting).append(",\n");
     b.append("  \"durationMs\": ").append(ms(now)).append(",\n");
+    b.append("  \"signalsIgnored\": [");
+    String ignored = Signals.ignoredAtStart();
+    if (!ignored.isEmpty()) {
+      b.append('"').append(ignored.replace(", ", "\", \"")).append('"');
+    }
+    b.append("],\n");
     b.append("  \"tasks\": [");
     String sep = "\n";
     for (Entry e : entries()) {

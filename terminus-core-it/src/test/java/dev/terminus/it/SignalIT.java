@@ -146,6 +146,26 @@ class SignalIT {
   }
 
   @Test
+  void aSignalIgnoredSinceStartStaysIgnoredAndTheStopReportSaysSo() {
+    try (ChildProcess c =
+        ChildProcess.java(Scenarios.class)
+            .ignoring("INT")
+            .env("TERMINUS_REPORT", "stderr")
+            .args("sigint")
+            .start()) {
+      c.awaitLine("ready").signal("INT").signal("TERM");
+      ChildResult r = c.await();
+      assertThat(r.stdout())
+          .as("the SIGINT changed nothing: the SIGTERM ran the cleanup")
+          .isEqualTo(lines("ready", "finally ran", "atExit second", "atExit first"));
+      assertThat(r.stderrLines())
+          .contains("  signals ignored since start, left ignored: SIGINT")
+          .doesNotContain("Scenarios: interrupted (SIGINT)");
+      assertThat(r.diedBy("TERM")).as(r.toString()).isTrue();
+    }
+  }
+
+  @Test
   void sigintEndsTheProcessBySigintItselfAsWaitpidSeesIt() {
     assertThat(waitpid("INT", List.of())).endsWith("waitpid signal 2" + NL);
   }
