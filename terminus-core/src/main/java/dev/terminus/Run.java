@@ -121,8 +121,13 @@ final class Run implements Watchdog.Target {
   // --- The run ---------------------------------------------------------------------------------
 
   final Lifecycle lifecycle = new Lifecycle();
-  final Plan plan = new Plan();
   final Jvm jvm;
+
+  /**
+   * Made on first use, as {@link #sections}: start-up loads only what a request and the signal
+   * handlers need; the plan's classes load with the first task or the stop.
+   */
+  private volatile Plan plan;
 
   /** Made on first use: start-up loads only what a request and the signal handlers need. */
   private volatile Sections sections;
@@ -168,6 +173,27 @@ final class Run implements Watchdog.Target {
   private Run(Mode mode, Jvm jvm) {
     this.mode = mode;
     this.jvm = jvm;
+  }
+
+  Plan plan() {
+    Plan p = plan;
+    if (p == null) {
+      synchronized (this) {
+        if (plan == null) {
+          plan = new Plan();
+        }
+        p = plan;
+      }
+    }
+    return p;
+  }
+
+  /** Forgets every task not yet run; nothing to do when none was ever registered. */
+  private void discardPlan() {
+    Plan p = plan;
+    if (p != null) {
+      p.discard();
+    }
   }
 
   Sections sections() {
@@ -323,7 +349,7 @@ final class Run implements Watchdog.Target {
       }
       jvm.restore(previousHandlers);
       Thread.setDefaultUncaughtExceptionHandler(previousUncaught);
-      plan.discard();
+      discardPlan();
       Plan.discardPhases(phasesAtStart);
       CALL_SCOPE.remove();
       activeCall = null;
@@ -498,7 +524,7 @@ final class Run implements Watchdog.Target {
         new Runnable() {
           @Override
           public void run() {
-            Stopper s = new Stopper(name(), plan, sections(), r, System.err, null);
+            Stopper s = new Stopper(name(), plan(), sections(), r, System.err, null);
             try {
               s.runPhase(Phase.ANNOUNCE, deadline(), false);
               if (!servingDelay.isZero()) {
@@ -620,7 +646,7 @@ final class Run implements Watchdog.Target {
   }
 
   private Outcome halted() {
-    plan.discard();
+    discardPlan();
     Lifecycle.State s = lifecycle.state();
     return new Outcome(s.stage == Lifecycle.Stage.EXITING && s.status >= 0 ? s.status : 1, null);
   }
@@ -667,7 +693,7 @@ final class Run implements Watchdog.Target {
   private void runStop(Report r, Thread exitCaller) {
     stopBegun = true;
     try {
-      new Stopper(name(), plan, sections(), r, System.err, exitCaller).run(deadline());
+      new Stopper(name(), plan(), sections(), r, System.err, exitCaller).run(deadline());
       Runtimes.flush();
       r.write(reportDestination(), false);
     } finally {
@@ -721,12 +747,15 @@ final class Run implements Watchdog.Target {
 
   private boolean serves() {
     Settings st = settings;
-    return (st != null && st.drainFirst != null) || plan.hasTaskIn(Phase.ANNOUNCE, Phase.DRAIN);
+    Plan p = plan;
+    return (st != null && st.drainFirst != null)
+        || (p != null && p.hasTaskIn(Phase.ANNOUNCE, Phase.DRAIN));
   }
 
   /** A live non-daemon thread that keeps the process alive and that no registered executor owns. */
   private Thread firstWaitedFor() {
-    Set<Thread> owned = plan.ownedThreads();
+    Plan p = plan;
+    Set<Thread> owned = p == null ? Set.of() : p.ownedThreads();
     for (Thread t : liveThreads()) {
       if (waitedFor(t, owned)) {
         return t;
@@ -749,7 +778,8 @@ final class Run implements Watchdog.Target {
         .append(": main returned ")
         .append(Durations.format(st.threadsReportAfter))
         .append(" ago; the JVM waits for these non-daemon threads:");
-    Set<Thread> owned = plan.ownedThreads();
+    Plan p = plan;
+    Set<Thread> owned = p == null ? Set.of() : p.ownedThreads();
     for (Thread t : liveThreads()) {
       if (waitedFor(t, owned)) {
         b.append(System.lineSeparator())
@@ -793,7 +823,7 @@ final class Run implements Watchdog.Target {
       r = new Report(name());
       r.reason(request, null);
     }
-    Stopper.skipRemaining(r, plan);
+    Stopper.skipRemaining(r, plan());
     String name = name();
     String limit = Durations.format(deadline());
     if (status == Lifecycle.UNKNOWN) {
@@ -995,7 +1025,7 @@ final class Run implements Watchdog.Target {
     if (r.mode != Mode.CALL) {
       ensureProcessHook(); // no runner yet: the tasks still run when the JVM exits
     }
-    Duration total = r.plan.add(phase, name, timeout, task);
+    Duration total = r.plan().add(phase, name, timeout, task);
     if (total != null && !r.budgetWarned && total.compareTo(r.deadline()) > 0) {
       r.budgetWarned = true;
       System.getLogger("dev.terminus")

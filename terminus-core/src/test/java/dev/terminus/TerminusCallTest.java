@@ -47,7 +47,7 @@ class TerminusCallTest {
     assertThat(Exit.requested()).as("no pending request").isFalse();
     assertThat(Run.activeRunner()).as("no active runner").isNull();
     assertThat(Run.processHookInstalled()).as("no shutdown hook").isFalse();
-    assertThat(Run.process().plan.size()).as("no cleanup task").isZero();
+    assertThat(Run.process().plan().size()).as("no cleanup task").isZero();
     assertThat(Plan.phaseCount()).as("only the default phases").isEqualTo(6);
     assertThat(Thread.getDefaultUncaughtExceptionHandler()).isSameAs(originalHandler);
     assertThat(Run.liveThreads()).noneMatch(t -> t.getName().startsWith("terminus"));
