@@ -1,12 +1,11 @@
 package dev.terminus;
 
-import java.util.concurrent.atomic.AtomicReference;
-
 /**
  * The lifecycle of one run: the state machine that every way of stopping drives.
  *
- * <p>Design: the whole state is one immutable {@link State} in one atomic reference. Every change
- * is a named transition, a compare-and-set loop that either moves to the next state or refuses, and
+ * <p>Design: the whole state is one immutable {@link State} in one volatile field, read without a
+ * lock. Every change is a named transition, a compare-and-set loop (the compare-and-set holds this
+ * object's monitor for two field accesses) that either moves to the next state or refuses, and
  * reports which it did; it has no other effect. The coordinator ({@link Run}) acts on the answer:
  * interrupts the main thread, arms the watchdog, runs the stop, ends the process. So the states can
  * be unit-tested in milliseconds, every pair of events in both orders.
@@ -146,15 +145,30 @@ final class Lifecycle {
   static final State INITIAL =
       new State(Stage.RUNNING, null, null, UNKNOWN, null, 0, false, null, false);
 
-  private final AtomicReference<State> state = new AtomicReference<>(INITIAL);
+  /**
+   * Changed only by {@link #compareAndSet}. Not an {@code AtomicReference}: its first use in a JVM
+   * initialises the VarHandle machinery, 1-3 ms on the start path of every program.
+   */
+  private volatile State state = INITIAL;
 
   State state() {
-    return state.get();
+    return state;
   }
 
   /** The pending request, or null; a volatile read. */
   ExitException pending() {
-    return state.get().pending();
+    return state.pending();
+  }
+
+  /**
+   * Replaces {@code expected} by {@code next} if it is still the state; every transition's step.
+   */
+  private synchronized boolean compareAndSet(State expected, State next) {
+    if (state != expected) {
+      return false;
+    }
+    state = next;
+    return true;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -163,14 +177,14 @@ final class Lifecycle {
   /** RUNNING → REQUESTED. Refused once anything is pending or the stop has begun. */
   boolean request(ExitException e) {
     while (true) {
-      State s = state.get();
+      State s = state;
       if (s.stage != Stage.RUNNING) {
         return false;
       }
       State next =
           new State(
               Stage.REQUESTED, e, null, UNKNOWN, s.signal, s.signalAt, s.jvmExiting, null, false);
-      if (state.compareAndSet(s, next)) {
+      if (compareAndSet(s, next)) {
         return true;
       }
     }
@@ -179,11 +193,11 @@ final class Lifecycle {
   /** REQUESTED → RUNNING, only for the request that is pending and only before the stop. */
   boolean withdraw(ExitException original) {
     while (true) {
-      State s = state.get();
+      State s = state;
       if (s.stage != Stage.REQUESTED || s.request != original || s.jvmExiting) {
         return false;
       }
-      if (state.compareAndSet(s, INITIAL)) {
+      if (compareAndSet(s, INITIAL)) {
         return true;
       }
     }
@@ -220,7 +234,7 @@ final class Lifecycle {
   SignalOutcome signal(SignalExit asRequest, long now, boolean drainFirst) {
     StopSignal sig = asRequest.signal();
     while (true) {
-      State s = state.get();
+      State s = state;
       State next;
       SignalOutcome outcome;
       if (s.forced || (s.stage == Stage.EXITING && s.ending != Ending.EXIT)) {
@@ -254,7 +268,7 @@ final class Lifecycle {
                 true);
         outcome = SignalOutcome.FORCE;
       }
-      if (state.compareAndSet(s, next)) {
+      if (compareAndSet(s, next)) {
         return outcome;
       }
     }
@@ -279,7 +293,7 @@ final class Lifecycle {
    */
   JvmExit jvmExit(ExitException foreign, boolean runnerCanDrive) {
     while (true) {
-      State s = state.get();
+      State s = state;
       State next;
       JvmExit outcome;
       switch (s.stage) {
@@ -314,7 +328,7 @@ final class Lifecycle {
                   s.stage, s.request, s.driver, s.status, s.signal, s.signalAt, true, null, false);
           outcome = s.driver == Driver.HOOK ? JvmExit.ENDING : JvmExit.RUNNER_DRIVES;
       }
-      if (state.compareAndSet(s, next)) {
+      if (compareAndSet(s, next)) {
         return outcome;
       }
     }
@@ -331,7 +345,7 @@ final class Lifecycle {
    */
   boolean beginStop(int status) {
     while (true) {
-      State s = state.get();
+      State s = state;
       if (s.stage != Stage.RUNNING && s.stage != Stage.REQUESTED) {
         return false;
       }
@@ -346,7 +360,7 @@ final class Lifecycle {
               s.jvmExiting,
               null,
               false);
-      if (state.compareAndSet(s, next)) {
+      if (compareAndSet(s, next)) {
         return true;
       }
     }
@@ -355,11 +369,11 @@ final class Lifecycle {
   /** STOPPING → STOPPED; refused otherwise (a forced exit or a halt overtook the stop). */
   boolean stopped() {
     while (true) {
-      State s = state.get();
+      State s = state;
       if (s.stage != Stage.STOPPING) {
         return false;
       }
-      if (state.compareAndSet(s, s.stage(Stage.STOPPED))) {
+      if (compareAndSet(s, s.stage(Stage.STOPPED))) {
         return true;
       }
     }
@@ -371,7 +385,7 @@ final class Lifecycle {
    */
   boolean exiting(Ending how) {
     while (true) {
-      State s = state.get();
+      State s = state;
       if (s.stage != Stage.STOPPED || (how == Ending.EXIT && s.jvmExiting)) {
         return false;
       }
@@ -386,7 +400,7 @@ final class Lifecycle {
               s.jvmExiting,
               how,
               false);
-      if (state.compareAndSet(s, next)) {
+      if (compareAndSet(s, next)) {
         return true;
       }
     }
@@ -398,7 +412,7 @@ final class Lifecycle {
    */
   boolean halting(int status) {
     while (true) {
-      State s = state.get();
+      State s = state;
       if (s.stage == Stage.EXITING && s.ending != Ending.EXIT) {
         return false;
       }
@@ -413,7 +427,7 @@ final class Lifecycle {
               s.jvmExiting,
               Ending.HALT,
               s.forced);
-      if (state.compareAndSet(s, next)) {
+      if (compareAndSet(s, next)) {
         return true;
       }
     }

@@ -154,8 +154,9 @@ final class Stopper {
     final Report.Entry entry;
     final long due; // nanoTime; 0 for no timeout
     boolean named; // guarded by the worker
-    private final java.util.concurrent.atomic.AtomicBoolean settled =
-        new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Not an AtomicBoolean: its first use initialises the VarHandle machinery, 1 ms cold. */
+    private boolean settled; // guarded by this
 
     Running(Plan.Task task, Report.Entry entry, long due) {
       this.task = task;
@@ -163,13 +164,17 @@ final class Stopper {
       this.due = due;
     }
 
-    boolean settled() {
-      return settled.get();
+    synchronized boolean settled() {
+      return settled;
     }
 
     /** True for the first caller only: the worker's outcome or the supervisor's timeout. */
-    boolean settle() {
-      return settled.compareAndSet(false, true);
+    synchronized boolean settle() {
+      if (settled) {
+        return false;
+      }
+      settled = true;
+      return true;
     }
   }
 
