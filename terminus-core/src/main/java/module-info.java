@@ -10,7 +10,7 @@
 module dev.terminus {
   requires jdk.unsupported;
   requires java.management;
-  requires java.logging;
+  requires transitive java.logging;
   requires static jdk.jfr;
 
   exports dev.terminus;
