@@ -1,5 +1,6 @@
 package dev.terminus;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -165,12 +166,24 @@ final class Stopper {
    */
   private final class Worker implements Runnable {
     final Thread thread = new Thread(this, "terminus-stop");
-    private Plan.Task one; // guarded by this
-    private Phase phase; // guarded by this
-    private Running current; // guarded by this
-    private boolean busy; // guarded by this
-    private boolean abandoned; // guarded by this
-    private boolean quit; // guarded by this
+
+    @GuardedBy("this")
+    private Plan.Task one;
+
+    @GuardedBy("this")
+    private Phase phase;
+
+    @GuardedBy("this")
+    private Running current;
+
+    @GuardedBy("this")
+    private boolean busy;
+
+    @GuardedBy("this")
+    private boolean abandoned;
+
+    @GuardedBy("this")
+    private boolean quit;
 
     Worker() {
       thread.setDaemon(true);
