@@ -5,13 +5,14 @@
  * for {@code sun.misc.Signal}, the only JDK door to SIGINT, SIGTERM and SIGHUP handlers, and {@code
  * java.management} to name blocked threads and their locks in the stop report. JFR events are
  * emitted when {@code jdk.jfr} is present (add it with {@code --add-modules jdk.jfr} to a modular
- * application).
+ * application). {@code com.google.errorprone.annotations} is needed only to compile the module.
  */
 module dev.terminus {
   requires jdk.unsupported;
   requires java.management;
-  requires java.logging;
+  requires transitive java.logging;
   requires static jdk.jfr;
+  requires static com.google.errorprone.annotations;
 
   exports dev.terminus;
 }

@@ -8,6 +8,7 @@
 module dev.terminus.test {
   requires transitive dev.terminus;
   requires static transitive org.junit.jupiter.api;
+  requires static com.google.errorprone.annotations;
 
   exports dev.terminus.test;
 }

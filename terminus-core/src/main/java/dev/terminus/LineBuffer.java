@@ -1,5 +1,6 @@
 package dev.terminus;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.Console;
 import java.io.File;
 import java.io.FilterInputStream;
@@ -34,10 +35,13 @@ final class LineBuffer extends OutputStream {
 
   private final OutputStream out;
   private final byte[] buf = new byte[8192];
-  private int count; // guarded by this
+
+  @GuardedBy("this")
+  private int count;
 
   /** Whether stdout is a terminal; UNKNOWN until a partial line first needs the answer. */
-  private int terminal; // guarded by this
+  @GuardedBy("this")
+  private int terminal;
 
   private LineBuffer(OutputStream out) {
     this(out, NOT_TERMINAL);
@@ -142,6 +146,7 @@ final class LineBuffer extends OutputStream {
     }
   }
 
+  @GuardedBy("this")
   private void drain() throws IOException {
     if (count > 0) {
       out.write(buf, 0, count);
@@ -180,6 +185,7 @@ final class LineBuffer extends OutputStream {
     }
   }
 
+  @GuardedBy("this")
   private boolean onTerminal() {
     if (terminal == UNKNOWN) {
       terminal = stdoutIsTerminal() ? TERMINAL : NOT_TERMINAL;

@@ -1,5 +1,6 @@
 package dev.terminus;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -23,7 +24,8 @@ import java.util.Optional;
  * API by reflection because the library compiles for Java 17.
  */
 final class NativeExit {
-  private static boolean armed; // guarded by NativeExit.class
+  @GuardedBy("NativeExit.class")
+  private static boolean armed;
 
   private NativeExit() {}
 

@@ -1,5 +1,6 @@
 package dev.terminus;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,13 +51,19 @@ final class Plan {
               Phase.FLUSH,
               Phase.CLOSE_RESOURCES,
               Phase.LOGGING));
-  private final List<Task> tasks = new ArrayList<>(); // guarded by this
-  private long seq; // guarded by this
+
+  @GuardedBy("this")
+  private final List<Task> tasks = new ArrayList<>();
+
+  @GuardedBy("this")
+  private long seq;
 
   /** Per phase: the sum (one by one) or maximum (concurrent) of its declared timeouts. */
-  private final Map<Phase, Duration> declared = new HashMap<>(); // guarded by this
+  @GuardedBy("this")
+  private final Map<Phase, Duration> declared = new HashMap<>();
 
-  private Duration declaredTotal = Duration.ZERO; // guarded by this
+  @GuardedBy("this")
+  private Duration declaredTotal = Duration.ZERO;
 
   Plan() {}
 

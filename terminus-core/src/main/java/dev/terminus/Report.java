@@ -1,5 +1,6 @@
 package dev.terminus;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -48,7 +49,10 @@ final class Report {
   volatile String detail;
   volatile StackTraceElement[] reasonStack;
   volatile int status = Lifecycle.UNKNOWN;
-  private final List<Entry> entries = new ArrayList<>(); // guarded by this
+
+  @GuardedBy("this")
+  private final List<Entry> entries = new ArrayList<>();
+
   private volatile boolean written;
 
   Report(String program) {

@@ -1,5 +1,6 @@
 package dev.terminus;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -56,10 +57,16 @@ final class Run implements Watchdog.Target {
   private static final Object LOCK = new Object();
   private static volatile Run process; // created under LOCK
   private static volatile Run activeCall;
-  private static Run active; // the runner that is active; guarded by LOCK
+
+  @GuardedBy("LOCK")
+  private static Run active; // the runner that is active
+
   private static final InheritableThreadLocal<Run> CALL_SCOPE = new InheritableThreadLocal<>();
   private static volatile boolean jvmShutdownStarted;
-  private static boolean standaloneHandler; // guarded by LOCK
+
+  @GuardedBy("LOCK")
+  private static boolean standaloneHandler;
+
   private static volatile int standaloneStatus = Lifecycle.UNKNOWN;
 
   /** The run the current thread belongs to. */
@@ -144,10 +151,12 @@ final class Run implements Watchdog.Target {
   private volatile Report report;
 
   /** Set when the JVM's shutdown hook may return and let the JVM's exit carry on. */
-  private boolean released; // guarded by this
+  @GuardedBy("this")
+  private boolean released;
 
   /** Set when a stop has run; logging frameworks' own shutdown waits for it. */
-  private boolean stopDone; // guarded by this
+  @GuardedBy("this")
+  private boolean stopDone;
 
   private volatile boolean stopBegun;
 
@@ -165,10 +174,18 @@ final class Run implements Watchdog.Target {
   private volatile Thread exitCaller;
 
   private volatile boolean budgetWarned;
-  private Map<StopSignal, Object> previousHandlers = Map.of(); // guarded by LOCK
-  private Thread.UncaughtExceptionHandler previousUncaught; // guarded by LOCK
-  private Thread hook; // guarded by LOCK
-  private int phasesAtStart; // guarded by LOCK
+
+  @GuardedBy("LOCK")
+  private Map<StopSignal, Object> previousHandlers = Map.of();
+
+  @GuardedBy("LOCK")
+  private Thread.UncaughtExceptionHandler previousUncaught;
+
+  @GuardedBy("LOCK")
+  private Thread hook;
+
+  @GuardedBy("LOCK")
+  private int phasesAtStart;
 
   private Run(Mode mode, Jvm jvm) {
     this.mode = mode;
@@ -373,6 +390,7 @@ final class Run implements Watchdog.Target {
     }
   }
 
+  @GuardedBy("LOCK")
   private boolean ensureHookLocked() {
     if (hook != null) {
       return true;
@@ -916,6 +934,7 @@ final class Run implements Watchdog.Target {
     driver.start();
   }
 
+  @SuppressWarnings("GuardedBy") // await evaluates the condition holding this
   private void awaitReleased() {
     boolean interrupted = false;
     while (true) {
@@ -1000,6 +1019,7 @@ final class Run implements Watchdog.Target {
    * Waits, up to {@code nanos}, for a stop in progress or to come to finish. Lets logging
    * frameworks' own shutdown wait until the plan's last phase has logged.
    */
+  @SuppressWarnings("GuardedBy") // await evaluates the condition holding p
   static void awaitStop(long nanos) {
     Run p = process;
     if (p == null) {

@@ -1,5 +1,6 @@
 package dev.terminus;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,9 @@ final class Sections {
     transient Sections scope;
   }
 
-  private static final Map<Thread, Depth> DEPTHS = new WeakHashMap<>(); // guarded by DEPTHS
+  @GuardedBy("DEPTHS")
+  private static final Map<Thread, Depth> DEPTHS = new WeakHashMap<>();
+
   private static final ThreadLocal<Depth> MINE =
       new ThreadLocal<>() {
         @Override

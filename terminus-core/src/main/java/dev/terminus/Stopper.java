@@ -1,5 +1,6 @@
 package dev.terminus;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -153,10 +154,11 @@ final class Stopper {
     final Plan.Task task;
     final Report.Entry entry;
     final long due; // nanoTime; 0 for no timeout
-    boolean named; // guarded by the worker
+    boolean named; // guarded by the worker running it (GuardedBy cannot name another object)
 
     /** Not an AtomicBoolean: its first use initialises the VarHandle machinery, 1 ms cold. */
-    private boolean settled; // guarded by this
+    @GuardedBy("this")
+    private boolean settled;
 
     Running(Plan.Task task, Report.Entry entry, long due) {
       this.task = task;
@@ -184,12 +186,24 @@ final class Stopper {
    */
   private final class Worker implements Runnable {
     final Thread thread = new Thread(this, WORKER);
-    private Plan.Task one; // guarded by this
-    private Phase phase; // guarded by this
-    private Running current; // guarded by this
-    private boolean busy; // guarded by this
-    private boolean abandoned; // guarded by this
-    private boolean quit; // guarded by this
+
+    @GuardedBy("this")
+    private Plan.Task one;
+
+    @GuardedBy("this")
+    private Phase phase;
+
+    @GuardedBy("this")
+    private Running current;
+
+    @GuardedBy("this")
+    private boolean busy;
+
+    @GuardedBy("this")
+    private boolean abandoned;
+
+    @GuardedBy("this")
+    private boolean quit;
 
     Worker() {
       thread.setDaemon(true);

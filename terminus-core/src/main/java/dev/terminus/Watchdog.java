@@ -1,5 +1,6 @@
 package dev.terminus;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -26,9 +27,15 @@ final class Watchdog implements Runnable {
   private static final long FAR = Long.MAX_VALUE / 2;
 
   private final Target target;
-  private long due; // guarded by this
-  private long nudgeDue; // guarded by this
-  private Thread thread; // guarded by this
+
+  @GuardedBy("this")
+  private long due;
+
+  @GuardedBy("this")
+  private long nudgeDue;
+
+  @GuardedBy("this")
+  private Thread thread;
 
   Watchdog(Target target) {
     this.target = target;
@@ -103,7 +110,8 @@ final class Watchdog implements Runnable {
     }
   }
 
-  private void wake() { // holds this
+  @GuardedBy("this")
+  private void wake() {
     if (thread == null) {
       thread = new Thread(this, "terminus-watchdog");
       thread.setDaemon(true);

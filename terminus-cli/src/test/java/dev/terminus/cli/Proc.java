@@ -2,6 +2,7 @@ package dev.terminus.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.terminus.test.ChildProcess;
 import dev.terminus.test.ChildResult;
 import dev.terminus.test.Processes;
@@ -29,7 +30,9 @@ final class Proc {
   record Pid(long pid) {}
 
   final ChildProcess child;
-  private final Set<Integer> returned = new HashSet<>(); // guarded by this
+
+  @GuardedBy("this")
+  private final Set<Integer> returned = new HashSet<>();
 
   Proc(ChildProcess child) {
     this.child = child;

@@ -21,6 +21,8 @@ import java.util.List;
  * <p>Safe for use from several threads.
  */
 public final class Children implements AutoCloseable {
+  // Comments, not @GuardedBy, in this public class: users' javac reads its fields' annotations and
+  // warns (-Xlint:classfile) when the annotation's class is not on their class path.
   private final List<ChildProcess> started = new ArrayList<>(); // guarded by this
   private boolean closed; // guarded by this
 

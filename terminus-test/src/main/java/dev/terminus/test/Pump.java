@@ -1,5 +1,6 @@
 package dev.terminus.test;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -19,10 +20,18 @@ import java.util.function.Predicate;
  * stream ends.
  */
 final class Pump {
-  private final StringBuilder text = new StringBuilder(); // guarded by this
-  private final List<String> lines = new ArrayList<>(); // guarded by this
-  private int taken; // guarded by this: lines already handed to next()
-  private boolean ended; // guarded by this
+  @GuardedBy("this")
+  private final StringBuilder text = new StringBuilder();
+
+  @GuardedBy("this")
+  private final List<String> lines = new ArrayList<>();
+
+  @GuardedBy("this")
+  private int taken; // lines already handed to next()
+
+  @GuardedBy("this")
+  private boolean ended;
+
   private final CountDownLatch end = new CountDownLatch(1);
 
   /** Completed with the reaper's announcement, when this pump watches for it. */
@@ -92,6 +101,7 @@ final class Pump {
     }
   }
 
+  @GuardedBy("this")
   private void addLine(String l) {
     lines.add(l.endsWith("\r") ? l.substring(0, l.length() - 1) : l);
   }
