@@ -22,7 +22,6 @@ class TerminusPicocliIT {
   void exitNowFromAnAtCommandMethodEndsWithItsStatusAndMessageAndNoStackTrace() throws Exception {
     ChildResult r =
         ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
             .args("terminus", "refuse", "no")
             .run();
 
@@ -37,7 +36,6 @@ class TerminusPicocliIT {
   void withoutTheIntegrationPicocliPrintsAnExecutionExceptionBeforeTheMessage() throws Exception {
     ChildResult r =
         ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
             .args("plain", "refuse", "no")
             .run();
 
@@ -53,7 +51,6 @@ class TerminusPicocliIT {
   void exitNowFromACallableEndsWithItsStatusAndMessageAndNoStackTrace() throws Exception {
     ChildResult r =
         ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
             .args("terminus", "call")
             .run();
 
@@ -66,7 +63,6 @@ class TerminusPicocliIT {
   void exitNowFromARunnableEndsWithItsStatusAndMessageAndNoStackTrace() throws Exception {
     ChildResult r =
         ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
             .args("terminus", "walk")
             .run();
 
@@ -80,7 +76,6 @@ class TerminusPicocliIT {
   void exitNowFromAnOptionSetterMethodEndsWithItsStatusAndMessageAndNoUsage() throws Exception {
     ChildResult r =
         ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
             .args("terminus", "--level", "5", "result", "0")
             .run();
 
@@ -93,7 +88,6 @@ class TerminusPicocliIT {
   void anUnknownOptionKeepsPicocliMessageUsageAndStatus2() throws Exception {
     ChildResult r =
         ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
             .args("terminus", "--bogus")
             .run();
 
@@ -109,7 +103,6 @@ class TerminusPicocliIT {
   void aBadSubcommandParameterKeepsPicocliMessageUsageAndStatus2() throws Exception {
     ChildResult r =
         ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
             .args("terminus", "result", "many")
             .run();
 
@@ -123,7 +116,6 @@ class TerminusPicocliIT {
   void helpPrintsPicocliUsageAndEndsWith0() throws Exception {
     ChildResult r =
         ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
             .args("terminus", "--help")
             .run();
 
@@ -139,7 +131,6 @@ class TerminusPicocliIT {
   void aCallablesResultIsTheStatus() throws Exception {
     ChildResult r =
         ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
             .args("terminus", "result", "7")
             .run();
 
@@ -152,7 +143,6 @@ class TerminusPicocliIT {
   void aCallablesResultOf0Is0() throws Exception {
     ChildResult r =
         ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
             .args("terminus", "result", "0")
             .run();
 
@@ -164,7 +154,6 @@ class TerminusPicocliIT {
   void aStatusAbove255EndsWith1AndSaysWhy() throws Exception {
     ChildResult r =
         ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
             .args("terminus", "result", "300")
             .run();
 
@@ -180,7 +169,6 @@ class TerminusPicocliIT {
   void anExitCodeGeneratorDecidesTheStatus() throws Exception {
     ChildResult r =
         ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
             .args("terminus", "generate", "3")
             .run();
 
@@ -194,7 +182,6 @@ class TerminusPicocliIT {
   void anExceptionKeepsPicocliStackTraceAndExitCodeOnExecutionException() throws Exception {
     ChildResult r =
         ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
             .args("terminus", "fail")
             .run();
 
@@ -211,7 +198,7 @@ class TerminusPicocliIT {
   @Test
   void anExitCodeExceptionMapperStillMapsAFailure() throws Exception {
     ChildResult r =
-        ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("mapped", "fail").run();
+        ChildProcess.java(Tool.class).args("mapped", "fail").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(74);
     assertThat(r.stderr().lines().findFirst())
@@ -255,7 +242,6 @@ class TerminusPicocliIT {
     ChildResult r;
     try (ChildProcess c =
         ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
             .args("plain", "wait")
             .keepStdinOpen()
             .start()) {
@@ -274,7 +260,6 @@ class TerminusPicocliIT {
       throws Exception {
     try (ChildProcess c =
         ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
             .env(env)
             .args("terminus", "wait")
             .keepStdinOpen()

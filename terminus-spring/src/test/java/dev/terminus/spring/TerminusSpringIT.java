@@ -301,7 +301,6 @@ class TerminusSpringIT {
 
   private ChildProcess start(Map<String, String> env, String... args) throws IOException {
     return ChildProcess.java(WebApp.class)
-        .classpath(ChildClasspath.get())
         .jvmOptions(List.of("-Dwebapp.logfile=" + dir.resolve("app.log")))
         .env(env)
         .args(args)
