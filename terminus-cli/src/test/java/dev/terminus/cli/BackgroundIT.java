@@ -1,14 +1,19 @@
 package dev.terminus.cli;
 
+import static dev.terminus.test.TerminusAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.terminus.test.ChildProcess;
+import dev.terminus.test.Children;
+import dev.terminus.test.Processes;
+import dev.terminus.test.TerminusExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -18,15 +23,46 @@ import org.junit.jupiter.api.io.TempDir;
  * signals) and {@code java -jar terminus.jar} (the JVM resets them on JDK 22 or later; on JDK 17 it
  * cannot, and says so).
  */
+@ExtendWith(TerminusExtension.class)
 class BackgroundIT {
   @TempDir Path dir;
-  @RegisterExtension final Procs procs = new Procs();
+  private Children children;
+
+  @BeforeEach
+  void children(Children children) {
+    this.children = children;
+  }
+
+  /** Starts {@code java -jar terminus.jar ARGS} in the test's directory. */
+  private ChildProcess terminus(String... args) {
+    return start(TerminusJar.command(args));
+  }
+
+  /** Starts {@code cmd} in the test's directory, every signal at its default disposition. */
+  private ChildProcess start(List<String> cmd) {
+    return children.command(cmd).directory(dir).start();
+  }
+
+  /**
+   * Starts {@code cmd} as a shell script's background job starts it: SIGINT and SIGQUIT ignored,
+   * and SIGHUP too with the prefix {@code nohup}.
+   */
+  private ChildProcess startInBackground(String prefix, List<String> cmd) {
+    List<String> ignored = new ArrayList<>(List.of("INT", "QUIT"));
+    if (prefix.strip().equals("nohup")) {
+      ignored.add("HUP");
+    } else if (!prefix.isBlank()) {
+      throw new IllegalArgumentException("unknown prefix '" + prefix + "'");
+    }
+    return children.command(cmd).directory(dir).ignoring(ignored.toArray(String[]::new)).start();
+  }
+
   private Path job;
 
   @BeforeEach
   void job() throws Exception {
     job =
-        Proc.script(
+        TerminusJar.script(
             dir,
             "job.py",
             "import signal, time\n"
@@ -48,7 +84,7 @@ class BackgroundIT {
   }
 
   private static List<String> binTerminus(String... args) {
-    Path repo = Path.of(Proc.jar()).toAbsolutePath().getParent().getParent().getParent();
+    Path repo = Path.of(TerminusJar.path()).toAbsolutePath().getParent().getParent().getParent();
     Path launcher = repo.resolve("bin").resolve("terminus");
     assertThat(launcher).isExecutable();
     List<String> cmd =
@@ -66,19 +102,19 @@ class BackgroundIT {
   }
 
   /** Starts it in the background, sends {@code signal} to the launcher, returns how it ended. */
-  private Proc background(String prefix, List<String> cmd, String signal) throws Exception {
-    Proc how = procs.howInBackground(dir, prefix, cmd);
-    long pid = Procs.pidOf(how);
-    how.awaitLine("ready");
-    Proc.kill(signal, pid);
+  private ChildProcess background(String prefix, List<String> cmd, String signal) throws Exception {
+    ChildProcess how = startInBackground(prefix, cmd);
+    long pid = how.pid();
+    how.awaitLineContaining("ready");
+    Processes.signal(signal, pid);
     return how;
   }
 
   @Test
   void inABackgroundJobSigintReachesThePythonChildUnderCoreutilsTimeout() throws Exception {
-    Proc how = background("", with(List.of("timeout", "60")), "INT");
-    assertThat(Procs.howEnded(how)).isEqualTo("killed by SIGINT");
-    assertThat(how.out())
+    ChildProcess how = background("", with(List.of("timeout", "60")), "INT");
+    assertThat(how.await()).diedBy("INT");
+    assertThat(how.stdoutSoFar())
         .contains("child INT default")
         .contains("KeyboardInterrupt")
         .contains("finally");
@@ -86,36 +122,36 @@ class BackgroundIT {
 
   @Test
   void inABackgroundJobSigintReachesThePythonChildUnderBinTerminus() throws Exception {
-    Proc how = background("", with(binTerminus("run", "--")), "INT");
-    assertThat(Procs.howEnded(how)).as(how.err()).isEqualTo("killed by SIGINT");
-    assertThat(how.out())
+    ChildProcess how = background("", with(binTerminus("run", "--")), "INT");
+    assertThat(how.await()).diedBy("INT");
+    assertThat(how.stdoutSoFar())
         .contains("child INT default")
         .contains("KeyboardInterrupt")
         .contains("finally");
-    assertThat(how.err()).doesNotContain("warning");
+    assertThat(how.stderrSoFar()).doesNotContain("warning");
   }
 
   @Test
   void inABackgroundJobJavaJarHandlesSigintOnJdk22OrSaysItCannot() throws Exception {
-    List<String> cmd = with(Proc.terminusCommand("run", "--"));
+    List<String> cmd = with(TerminusJar.command("run", "--"));
     if (jvmCanResetSignals()) {
-      Proc how = background("", cmd, "INT");
-      assertThat(Procs.howEnded(how)).as(how.err()).isEqualTo("killed by SIGINT");
-      assertThat(how.out())
+      ChildProcess how = background("", cmd, "INT");
+      assertThat(how.await()).diedBy("INT");
+      assertThat(how.stdoutSoFar())
           .contains("child INT default")
           .contains("KeyboardInterrupt")
           .contains("finally");
-      assertThat(how.err()).doesNotContain("warning");
+      assertThat(how.stderrSoFar()).doesNotContain("warning");
     } else {
       // JDK 17: SIGINT stays ignored by terminus, which says so; the command still starts with
       // SIGINT at its default, so the ladder that SIGTERM starts gives it KeyboardInterrupt.
-      Proc how = background("", cmd, "TERM");
-      assertThat(Procs.howEnded(how)).as(how.err()).isEqualTo("exited 130");
-      assertThat(how.out())
+      ChildProcess how = background("", cmd, "TERM");
+      assertThat(how.await()).exitedWith(130);
+      assertThat(how.stdoutSoFar())
           .contains("child INT default")
           .contains("KeyboardInterrupt")
           .contains("finally");
-      assertThat(how.err())
+      assertThat(how.stderrSoFar())
           .contains(
               "terminus: warning: SIGINT was ignored when terminus started (a background job,"
                   + " nohup) and this JVM cannot handle it");
@@ -124,16 +160,18 @@ class BackgroundIT {
 
   @Test
   void underNohupCoreutilsTimeoutPassesSighupOn() throws Exception {
-    Proc how = background("nohup", with(List.of("timeout", "60")), "HUP");
-    assertThat(Procs.howEnded(how)).isEqualTo("killed by SIGHUP");
-    assertThat(how.out()).contains("child INT default HUP default").doesNotContain("finally");
+    ChildProcess how = background("nohup", with(List.of("timeout", "60")), "HUP");
+    assertThat(how.await()).diedBy("HUP");
+    assertThat(how.stdoutSoFar())
+        .contains("child INT default HUP default")
+        .doesNotContain("finally");
   }
 
   @Test
   void underNohupSighupStartsTheLadderUnderBinTerminus() throws Exception {
-    Proc how = background("nohup", with(binTerminus("run", "--")), "HUP");
-    assertThat(Procs.howEnded(how)).as(how.err()).isEqualTo("killed by SIGINT");
-    assertThat(how.out())
+    ChildProcess how = background("nohup", with(binTerminus("run", "--")), "HUP");
+    assertThat(how.await()).diedBy("INT");
+    assertThat(how.stdoutSoFar())
         .contains("child INT default HUP default")
         .contains("KeyboardInterrupt")
         .contains("finally");
@@ -141,17 +179,19 @@ class BackgroundIT {
 
   @Test
   void underNohupJavaJarHandlesSighupOnJdk22OrSaysItCannot() throws Exception {
-    List<String> cmd = with(Proc.terminusCommand("run", "--"));
-    Proc how = background("nohup", cmd, jvmCanResetSignals() ? "HUP" : "TERM");
-    assertThat(Procs.howEnded(how))
-        .as(how.err())
-        .isEqualTo(jvmCanResetSignals() ? "killed by SIGINT" : "exited 130");
-    assertThat(how.out())
+    List<String> cmd = with(TerminusJar.command("run", "--"));
+    ChildProcess how = background("nohup", cmd, jvmCanResetSignals() ? "HUP" : "TERM");
+    if (jvmCanResetSignals()) {
+      assertThat(how.await()).diedBy("INT");
+    } else {
+      assertThat(how.await()).exitedWith(130);
+    }
+    assertThat(how.stdoutSoFar())
         .contains("child INT default HUP default")
         .contains("KeyboardInterrupt")
         .contains("finally");
     if (!jvmCanResetSignals()) {
-      assertThat(how.err()).contains("terminus: warning: SIGHUP was ignored");
+      assertThat(how.stderrSoFar()).contains("terminus: warning: SIGHUP was ignored");
     }
   }
 
@@ -160,12 +200,12 @@ class BackgroundIT {
     String line =
         String.join(
             " ",
-            Proc.terminusCommand("demo", "ctrl-c").stream()
+            TerminusJar.command("demo", "ctrl-c").stream()
                 .map(BackgroundIT::quote)
                 .toArray(String[]::new));
-    Proc t = procs.start(dir, List.of("bash", "-c", line + " & wait $!"));
-    assertThat(t.waitFor()).as(t.out() + t.err()).isZero();
-    assertThat(t.out())
+    ChildProcess t = start(List.of("bash", "-c", line + " & wait $!"));
+    assertThat(t.await().status()).as(t.stdoutSoFar() + t.stderrSoFar()).isZero();
+    assertThat(t.stdoutSoFar())
         .contains("died by SIGINT: 130")
         .contains("Every scenario ended as documented.");
   }
@@ -178,7 +218,7 @@ class BackgroundIT {
     List<String> cmd =
         new ArrayList<>(List.of("env", "-u", "LANG", "-u", "LC_ALL", "-u", "LC_CTYPE"));
     cmd.addAll(
-        Proc.terminusCommand(
+        TerminusJar.command(
             "run",
             "--",
             "python3",
@@ -190,8 +230,8 @@ class BackgroundIT {
             ""));
     // The latin-1 byte cannot travel in a Java string: hand it over through bash.
     String line = String.join(" ", cmd.stream().map(BackgroundIT::quote).toArray(String[]::new));
-    Proc t = procs.start(dir, List.of("bash", "-c", line + " \"$(printf 'lat\\351')\""));
-    assertThat(t.waitFor()).as(t.err()).isZero();
+    ChildProcess t = start(List.of("bash", "-c", line + " \"$(printf 'lat\\351')\""));
+    assertThat(t.await().status()).as(t.stderrSoFar()).isZero();
     byte[] expected =
         concat(
             weird.getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[] {'|', '|'}, latin1);

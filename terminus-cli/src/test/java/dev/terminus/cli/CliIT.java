@@ -2,28 +2,48 @@ package dev.terminus.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.terminus.test.ChildProcess;
+import dev.terminus.test.Children;
+import dev.terminus.test.TerminusExtension;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The shaded jar as a user runs it: usage errors, explain, and the live demo. */
+@ExtendWith(TerminusExtension.class)
 class CliIT {
   @TempDir Path dir;
-  @RegisterExtension final Procs procs = new Procs();
+  private Children children;
+
+  @BeforeEach
+  void children(Children children) {
+    this.children = children;
+  }
+
+  /** Starts {@code java -jar terminus.jar ARGS} in the test's directory. */
+  private ChildProcess terminus(String... args) {
+    return start(TerminusJar.command(args));
+  }
+
+  /** Starts {@code cmd} in the test's directory, every signal at its default disposition. */
+  private ChildProcess start(List<String> cmd) {
+    return children.command(cmd).directory(dir).start();
+  }
 
   private void usageError(String message, String... args) throws Exception {
-    Proc t = procs.terminus(dir, args);
-    int status = t.waitFor();
+    ChildProcess t = terminus(args);
+    int status = t.await().status();
     assertThat(status).isEqualTo(125);
-    String[] lines = t.err().strip().split("\n");
-    assertThat(lines).as(t.err()).hasSize(2);
+    String[] lines = t.stderrSoFar().strip().split("\n");
+    assertThat(lines).as(t.stderrSoFar()).hasSize(2);
     assertThat(lines[0]).startsWith("terminus run: ").contains(message);
     assertThat(lines[1]).isEqualTo("Try 'terminus run --help'.");
-    assertThat(t.err()).doesNotContain("Exception").doesNotContain("\tat ");
-    assertThat(t.out()).isEmpty();
+    assertThat(t.stderrSoFar()).doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(t.stdoutSoFar()).isEmpty();
   }
 
   @Test
@@ -54,24 +74,24 @@ class CliIT {
 
   @Test
   void explain137NamesSigkillAndTheOomKiller() throws Exception {
-    Proc t = procs.terminus(dir, "explain", "137");
-    assertThat(t.waitFor()).isZero();
-    assertThat(t.out()).contains("SIGKILL").contains("OOM");
+    ChildProcess t = terminus("explain", "137");
+    assertThat(t.await().status()).isZero();
+    assertThat(t.stdoutSoFar()).contains("SIGKILL").contains("OOM");
   }
 
   @Test
   void explainRefusesAnOutOfRangeStatus() throws Exception {
-    Proc t = procs.terminus(dir, "explain", "300");
-    assertThat(t.waitFor()).isEqualTo(125);
-    assertThat(t.err()).contains("out of range").contains("Try 'terminus explain --help'.");
+    ChildProcess t = terminus("explain", "300");
+    assertThat(t.await().status()).isEqualTo(125);
+    assertThat(t.stderrSoFar()).contains("out of range").contains("Try 'terminus explain --help'.");
   }
 
   @Test
   void demoRunsEveryScenarioWithItsStatus() throws Exception {
-    Proc t = procs.terminus(dir, "demo");
-    int status = t.waitFor();
-    String out = t.out();
-    assertThat(status).as(out + t.err()).isZero();
+    ChildProcess t = terminus("demo");
+    int status = t.await().status();
+    String out = t.stdoutSoFar();
+    assertThat(status).as(out + t.stderrSoFar()).isZero();
     assertThat(out).doesNotContain("\033["); // no colour when stdout is not a terminal
     assertRow(out, "graceful", "0");
     assertRow(out, "intercepted", "1");
@@ -92,23 +112,23 @@ class CliIT {
 
   @Test
   void demoRunsOneScenarioByName() throws Exception {
-    Proc t = procs.terminus(dir, "demo", "halt");
-    assertThat(t.waitFor()).isZero();
-    assertRow(t.out(), "halt", "1");
-    assertThat(t.out()).doesNotContain("graceful  ");
+    ChildProcess t = terminus("demo", "halt");
+    assertThat(t.await().status()).isZero();
+    assertRow(t.stdoutSoFar(), "halt", "1");
+    assertThat(t.stdoutSoFar()).doesNotContain("graceful  ");
   }
 
   @Test
   void demoFitsColumnsAndNeverCutsAMessage() throws Exception {
     for (String columns : List.of("80", "120")) {
       List<String> cmd = new java.util.ArrayList<>(List.of("env", "COLUMNS=" + columns));
-      cmd.addAll(Proc.terminusCommand("demo", "error"));
-      Proc t = procs.start(dir, cmd);
-      assertThat(t.waitFor()).as(t.err()).isZero();
-      for (String line : t.out().split("\n")) {
+      cmd.addAll(TerminusJar.command("demo", "error"));
+      ChildProcess t = start(cmd);
+      assertThat(t.await().status()).as(t.stderrSoFar()).isZero();
+      for (String line : t.stdoutSoFar().split("\n")) {
         assertThat(line.length()).as(line).isLessThanOrEqualTo(Integer.parseInt(columns));
       }
-      assertThat(t.out().replaceAll("\\s+", " "))
+      assertThat(t.stdoutSoFar().replaceAll("\\s+", " "))
           .contains("java.lang.IllegalStateException: balance went negative: a bug")
           .doesNotContain("...");
     }

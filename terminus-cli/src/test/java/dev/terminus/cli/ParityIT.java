@@ -2,22 +2,42 @@ package dev.terminus.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.terminus.test.ChildProcess;
+import dev.terminus.test.Children;
+import dev.terminus.test.TerminusExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The exit status of {@code terminus run} equals that of coreutils {@code timeout} on the same
  * command: both are run, both statuses compared, and each checked against the expected value.
  */
+@ExtendWith(TerminusExtension.class)
 class ParityIT {
   @TempDir Path dir;
-  @RegisterExtension final Procs procs = new Procs();
+  private Children children;
+
+  @BeforeEach
+  void children(Children children) {
+    this.children = children;
+  }
+
+  /** Starts {@code java -jar terminus.jar ARGS} in the test's directory. */
+  private ChildProcess terminus(String... args) {
+    return start(TerminusJar.command(args));
+  }
+
+  /** Starts {@code cmd} in the test's directory, every signal at its default disposition. */
+  private ChildProcess start(List<String> cmd) {
+    return children.command(cmd).directory(dir).start();
+  }
+
   private Path notExecutable;
 
   @BeforeEach
@@ -31,15 +51,15 @@ class ParityIT {
       throws Exception {
     List<String> coreutils = new ArrayList<>(List.of("timeout", timeout));
     coreutils.addAll(List.of(command));
-    Proc c = procs.start(dir, coreutils);
+    ChildProcess c = start(coreutils);
     List<String> args = new ArrayList<>(List.of("run", "--timeout", duration, "--"));
     args.addAll(List.of(command));
-    Proc t = procs.terminus(dir, args.toArray(new String[0]));
-    int cs = c.waitFor();
-    int ts = t.waitFor();
+    ChildProcess t = terminus(args.toArray(new String[0]));
+    int cs = c.await().status();
+    int ts = t.await().status();
     assertThat(cs).as("coreutils timeout " + String.join(" ", command)).isEqualTo(expected);
     assertThat(ts)
-        .as("terminus run " + String.join(" ", command) + "; stderr " + t.err())
+        .as("terminus run " + String.join(" ", command) + "; stderr " + t.stderrSoFar())
         .isEqualTo(cs);
   }
 

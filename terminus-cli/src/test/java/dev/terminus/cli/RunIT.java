@@ -2,24 +2,45 @@ package dev.terminus.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.terminus.test.ChildProcess;
+import dev.terminus.test.Children;
+import dev.terminus.test.Processes;
+import dev.terminus.test.TerminusExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code terminus run} supervising real children: python3 scripts, shells, a process tree. */
+@ExtendWith(TerminusExtension.class)
 class RunIT {
   @TempDir Path dir;
-  @RegisterExtension final Procs procs = new Procs();
+  private Children children;
+
+  @BeforeEach
+  void children(Children children) {
+    this.children = children;
+  }
+
+  /** Starts {@code java -jar terminus.jar ARGS} in the test's directory. */
+  private ChildProcess terminus(String... args) {
+    return start(TerminusJar.command(args));
+  }
+
+  /** Starts {@code cmd} in the test's directory, every signal at its default disposition. */
+  private ChildProcess start(List<String> cmd) {
+    return children.command(cmd).directory(dir).start();
+  }
 
   @Test
   void timeoutStopsAPythonScriptWhoseFinallyRuns() throws Exception {
     Path marker = dir.resolve("finally.marker");
     Path py =
-        Proc.script(
+        TerminusJar.script(
             dir,
             "job.py",
             "import signal, time\n"
@@ -32,17 +53,17 @@ class RunIT {
                 + "    open('"
                 + marker
                 + "', 'w').write('cleaned up')\n");
-    Proc t = procs.terminus(dir, "run", "--timeout", "1s", "--", "python3", py.toString());
-    int status = t.waitFor();
-    assertThat(status).as(t.err()).isEqualTo(124);
+    ChildProcess t = terminus("run", "--timeout", "1s", "--", "python3", py.toString());
+    int status = t.await().status();
+    assertThat(status).as(t.stderrSoFar()).isEqualTo(124);
     assertThat(marker).hasContent("cleaned up");
-    assertThat(t.err()).contains("KeyboardInterrupt"); // the traceback Python printed
+    assertThat(t.stderrSoFar()).contains("KeyboardInterrupt"); // the traceback Python printed
   }
 
   @Test
   void aScriptIgnoringIntAndTermIsKilledAtTheKillStepAndTheReportSaysSo() throws Exception {
     Path py =
-        Proc.script(
+        TerminusJar.script(
             dir,
             "stubborn.py",
             "import signal, time\n"
@@ -52,9 +73,8 @@ class RunIT {
                 + "while True:\n"
                 + "    time.sleep(0.1)\n");
     Path report = dir.resolve("report.json");
-    Proc t =
-        procs.terminus(
-            dir,
+    ChildProcess t =
+        terminus(
             "run",
             "-v",
             "--timeout",
@@ -66,16 +86,18 @@ class RunIT {
             "--",
             "python3",
             py.toString());
-    t.awaitLine("ready");
-    int status = t.waitFor();
-    assertThat(status).as(t.err()).isEqualTo(124);
+    t.awaitLineContaining("ready");
+    int status = t.await().status();
+    assertThat(status).as(t.stderrSoFar()).isEqualTo(124);
     String json = Files.readString(report);
     assertThat(json)
         .contains("\"timedOut\": true")
         .contains("\"endedByStep\": {\"step\": 3, \"signal\": \"KILL\"}")
         .contains("\"signal\": \"KILL\"")
         .contains("\"status\": 124");
-    assertThat(t.err()).contains("step 3 SIGKILL").contains("ended by ladder step 3 (KILL)");
+    assertThat(t.stderrSoFar())
+        .contains("step 3 SIGKILL")
+        .contains("ended by ladder step 3 (KILL)");
     try (var files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
     }
@@ -84,7 +106,7 @@ class RunIT {
   @Test
   void noDescendantSurvivesNotEvenASetsidEscapee() throws Exception {
     Path sh =
-        Proc.script(
+        TerminusJar.script(
             dir,
             "tree.sh",
             "#!/bin/sh\n"
@@ -95,9 +117,8 @@ class RunIT {
                 + "echo \"ready $$\"\n"
                 + "wait\n");
     Path report = dir.resolve("tree.json");
-    Proc t =
-        procs.terminus(
-            dir,
+    ChildProcess t =
+        terminus(
             "run",
             "--timeout",
             "1s",
@@ -107,15 +128,15 @@ class RunIT {
             report.toString(),
             "--",
             sh.toString());
-    String ready = t.awaitLine("ready");
+    String ready = t.awaitLineContaining("ready");
     List<Long> pids = new ArrayList<>();
     pids.add(Long.parseLong(ready.substring("ready ".length()).trim()));
     pids.add(Long.parseLong(Files.readString(dir.resolve("gc.pid")).trim()));
     pids.add(Long.parseLong(Files.readString(dir.resolve("esc.pid")).trim()));
-    int status = t.waitFor();
-    assertThat(status).as(t.err()).isEqualTo(124);
+    int status = t.await().status();
+    assertThat(status).as(t.stderrSoFar()).isEqualTo(124);
     for (long pid : pids) {
-      assertThat(Proc.alive(pid)).as("pid " + pid + " alive after terminus ended").isFalse();
+      assertThat(Processes.isAlive(pid)).as("pid " + pid + " alive after terminus ended").isFalse();
     }
     assertThat(Files.readString(report)).contains("\"survivors\": []");
   }
@@ -123,7 +144,7 @@ class RunIT {
   @Test
   void sigintToTerminusReachesAPythonChildAsKeyboardInterrupt() throws Exception {
     Path py =
-        Proc.script(
+        TerminusJar.script(
             dir,
             "ctrlc.py",
             "import signal, time\n"
@@ -134,17 +155,17 @@ class RunIT {
                 + "        time.sleep(0.1)\n"
                 + "except KeyboardInterrupt:\n"
                 + "    print('caught KeyboardInterrupt', flush=True)\n");
-    Proc t = procs.terminus(dir, "run", "--", "python3", py.toString());
-    t.awaitLine("ready");
-    Proc.kill("INT", t.process.pid());
-    t.awaitLine("caught KeyboardInterrupt");
-    assertThat(t.waitFor()).as(t.err()).isZero();
+    ChildProcess t = terminus("run", "--", "python3", py.toString());
+    t.awaitLineContaining("ready");
+    Processes.signal("INT", t.pid());
+    t.awaitLineContaining("caught KeyboardInterrupt");
+    assertThat(t.await().status()).as(t.stderrSoFar()).isZero();
   }
 
   @Test
   void aKillFromOutsideTheLadderIsReportedAsSuch() throws Exception {
     Path py =
-        Proc.script(
+        TerminusJar.script(
             dir,
             "victim.py",
             "import os, time\n"
@@ -152,22 +173,21 @@ class RunIT {
                 + "while True:\n"
                 + "    time.sleep(0.1)\n");
     Path report = dir.resolve("outside.json");
-    Proc t =
-        procs.terminus(
-            dir, "run", "-v", "--report", report.toString(), "--", "python3", py.toString());
-    String ready = t.awaitLine("ready");
-    Proc.kill("KILL", Long.parseLong(ready.split(" ")[1]));
-    assertThat(t.waitFor()).isEqualTo(137);
+    ChildProcess t =
+        terminus("run", "-v", "--report", report.toString(), "--", "python3", py.toString());
+    String ready = t.awaitLineContaining("ready");
+    Processes.signal("KILL", Long.parseLong(ready.split(" ")[1]));
+    assertThat(t.await().status()).isEqualTo(137);
     assertThat(Files.readString(report))
         .contains("killed by SIGKILL from outside the ladder")
         .contains("\"endedByStep\": null");
-    assertThat(t.err()).contains("killed by SIGKILL from outside the ladder");
+    assertThat(t.stderrSoFar()).contains("killed by SIGKILL from outside the ladder");
   }
 
   /** The finding's escapee: a double fork, so its parent is gone before any scan sees it. */
   private long escapeeStopped(String escape) throws Exception {
     Path sh =
-        Proc.script(
+        TerminusJar.script(
             dir,
             "escape.sh",
             "#!/bin/bash\n"
@@ -178,9 +198,8 @@ class RunIT {
                 + "echo ready\n"
                 + "sleep 300\n");
     Path report = dir.resolve("escape.json");
-    Proc t =
-        procs.terminus(
-            dir,
+    ChildProcess t =
+        terminus(
             "run",
             "-v",
             "--timeout",
@@ -191,10 +210,10 @@ class RunIT {
             report.toString(),
             "--",
             sh.toString());
-    t.awaitLine("ready");
+    t.awaitLineContaining("ready");
     long escapee = Long.parseLong(Files.readString(dir.resolve("esc.pid")).trim());
-    t.adopt(escapee); // killed at the end of the test whatever happens
-    assertThat(t.waitFor()).as(t.err()).isEqualTo(124);
+    t.alsoKill(escapee); // killed at the end of the test whatever happens
+    assertThat(t.await().status()).as(t.stderrSoFar()).isEqualTo(124);
     assertThat(Files.readString(report)).contains("\"survivors\": []");
     return escapee;
   }
@@ -202,7 +221,7 @@ class RunIT {
   @Test
   void aDoubleForkedSetsidEscapeeIsStopped() throws Exception {
     long escapee = escapeeStopped("setsid sleep 301");
-    assertThat(Proc.alive(escapee)).as("escapee " + escapee + " alive").isFalse();
+    assertThat(Processes.isAlive(escapee)).as("escapee " + escapee + " alive").isFalse();
   }
 
   @Test
@@ -211,13 +230,13 @@ class RunIT {
         Runtime.version().feature() >= 22,
         "a child subreaper needs the JDK 22 foreign-function API");
     long escapee = escapeeStopped("setsid env -i sleep 302");
-    assertThat(Proc.alive(escapee)).as("escapee " + escapee + " alive").isFalse();
+    assertThat(Processes.isAlive(escapee)).as("escapee " + escapee + " alive").isFalse();
   }
 
   @Test
   void aDescendantStillAliveAfterTheLastStepIsNamed() throws Exception {
     Path sh =
-        Proc.script(
+        TerminusJar.script(
             dir,
             "survivor.sh",
             "#!/bin/sh\n"
@@ -227,9 +246,8 @@ class RunIT {
                 + "echo ready\n"
                 + "while true; do sleep 0.05; done\n");
     Path report = dir.resolve("survivor.json");
-    Proc t =
-        procs.terminus(
-            dir,
+    ChildProcess t =
+        terminus(
             "run",
             "--timeout",
             "500ms",
@@ -239,20 +257,21 @@ class RunIT {
             report.toString(),
             "--",
             sh.toString());
-    t.awaitLine("ready");
+    t.awaitLineContaining("ready");
     long survivor = Long.parseLong(Files.readString(dir.resolve("survivor.pid")).trim());
-    t.adopt(survivor);
-    assertThat(t.waitFor()).as(t.err()).isEqualTo(124);
-    assertThat(Proc.alive(survivor)).isTrue();
+    t.alsoKill(survivor);
+    assertThat(t.await().status()).as(t.stderrSoFar()).isEqualTo(124);
+    assertThat(Processes.isAlive(survivor)).isTrue();
     assertThat(Files.readString(report))
         .contains("\"survivors\": [{\"pid\": " + survivor + ", \"name\": \"sleep\"}]");
-    assertThat(t.err())
+    assertThat(t.stderrSoFar())
         .contains("terminus: still alive after the ladder, not stopped: " + survivor + " (sleep)");
+    t.kill(); // the survivor, left running on purpose
   }
 
   /** A command that starts a setsid escapee, says its pid, and exits 3 at once. */
   private Path leavesAnEscapee() throws Exception {
-    return Proc.script(
+    return TerminusJar.script(
         dir,
         "leaves.sh",
         "#!/bin/sh\n"
@@ -264,9 +283,8 @@ class RunIT {
   @Test
   void whatTheCommandLeavesRunningIsStoppedWithTheLadderByDefault() throws Exception {
     Path report = dir.resolve("left.json");
-    Proc t =
-        procs.terminus(
-            dir,
+    ChildProcess t =
+        terminus(
             "run",
             "-v",
             "--ladder",
@@ -275,12 +293,12 @@ class RunIT {
             report.toString(),
             "--",
             leavesAnEscapee().toString());
-    int status = t.waitFor();
+    int status = t.await().status();
     long left = Long.parseLong(Files.readString(dir.resolve("left.pid")).trim());
-    t.adopt(left);
-    assertThat(status).as(t.err()).isEqualTo(3); // the command's own status
-    assertThat(Proc.alive(left)).as("leftover " + left + " alive").isFalse();
-    assertThat(t.err()).contains("the command ended, leaving " + left + " (sleep)");
+    t.alsoKill(left);
+    assertThat(status).as(t.stderrSoFar()).isEqualTo(3); // the command's own status
+    assertThat(Processes.isAlive(left)).as("leftover " + left + " alive").isFalse();
+    assertThat(t.stderrSoFar()).contains("the command ended, leaving " + left + " (sleep)");
     assertThat(Files.readString(report))
         .contains("\"trigger\": \"the command ended, leaving 1 process [" + left + "]\"")
         .contains("\"endedBy\": \"exited on its own\"")
@@ -289,24 +307,24 @@ class RunIT {
 
   @Test
   void leftoversLeaveKeepsThemRunningAndSaysSo() throws Exception {
-    Proc t =
-        procs.terminus(
-            dir, "run", "-v", "--leftovers", "leave", "--", leavesAnEscapee().toString());
-    int status = t.waitFor();
+    ChildProcess t =
+        terminus("run", "-v", "--leftovers", "leave", "--", leavesAnEscapee().toString());
+    int status = t.await().status();
     long left = Long.parseLong(Files.readString(dir.resolve("left.pid")).trim());
-    t.adopt(left);
-    assertThat(status).as(t.err()).isEqualTo(3);
-    assertThat(Proc.alive(left)).isTrue();
-    assertThat(t.err()).contains("the command ended; left running: " + left + " (sleep)");
+    t.alsoKill(left);
+    assertThat(status).as(t.stderrSoFar()).isEqualTo(3);
+    assertThat(Processes.isAlive(left)).isTrue();
+    assertThat(t.stderrSoFar()).contains("the command ended; left running: " + left + " (sleep)");
+    t.kill(); // the leftover, left running on purpose
   }
 
   @Test
   void asPid1TerminusReapsOrphansOrSaysAnInitIsNeeded() throws Exception {
-    Proc probe = procs.start(dir, List.of("unshare", "--pid", "--fork", "--mount-proc", "true"));
+    ChildProcess probe = start(List.of("unshare", "--pid", "--fork", "--mount-proc", "true"));
     org.junit.jupiter.api.Assumptions.assumeTrue(
-        probe.waitFor() == 0, "unshare --pid needs privileges here: " + probe.err());
+        probe.await().status() == 0, "unshare --pid needs privileges here: " + probe.stderrSoFar());
     Path sh =
-        Proc.script(
+        TerminusJar.script(
             dir,
             "orphan.sh",
             "#!/bin/sh\n"
@@ -316,20 +334,20 @@ class RunIT {
                 + "while [ -e /proc/$p ] && [ $n -lt 200 ]; do n=$((n+1)); sleep 0.05; done\n"
                 + "if [ -e /proc/$p ]; then echo \"orphan not reaped\"; else echo \"orphan reaped\"; fi\n");
     List<String> cmd = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc"));
-    cmd.addAll(Proc.terminusCommand("run", "--", sh.toString()));
+    cmd.addAll(TerminusJar.command("run", "--", sh.toString()));
     boolean reaps = Runtime.version().feature() >= 22;
     if (!reaps) {
       // JDK 17: the warning is the behaviour; the orphan would stay a zombie until the end.
       cmd = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc"));
-      cmd.addAll(Proc.terminusCommand("run", "--", "true"));
+      cmd.addAll(TerminusJar.command("run", "--", "true"));
     }
-    Proc t = procs.start(dir, cmd);
-    assertThat(t.waitFor()).as(t.err()).isZero();
+    ChildProcess t = start(cmd);
+    assertThat(t.await().status()).as(t.stderrSoFar()).isZero();
     if (reaps) {
-      assertThat(t.out()).isEqualTo("orphan reaped");
-      assertThat(t.err()).doesNotContain("PID 1");
+      assertThat(t.stdoutSoFar()).isEqualTo("orphan reaped\n");
+      assertThat(t.stderrSoFar()).doesNotContain("PID 1");
     } else {
-      assertThat(t.err())
+      assertThat(t.stderrSoFar())
           .contains(
               "terminus: warning: running as PID 1, and this JVM cannot reap orphaned processes");
     }
@@ -337,17 +355,18 @@ class RunIT {
 
   @Test
   void preserveStatusGivesTheChildsStatusAfterATimeout() throws Exception {
-    Proc t =
-        procs.terminus(dir, "run", "--timeout", "500ms", "--preserve-status", "--", "sleep", "60");
-    assertThat(t.waitFor()).as(t.err()).isEqualTo(128 + 2); // sleep died of the INT step
+    ChildProcess t =
+        terminus("run", "--timeout", "500ms", "--preserve-status", "--", "sleep", "60");
+    assertThat(t.await().status())
+        .as(t.stderrSoFar())
+        .isEqualTo(128 + 2); // sleep died of the INT step
   }
 
   @Test
   void argumentsArePassedVerbatimWithoutAShell() throws Exception {
-    Proc t =
-        procs.terminus(
-            dir, "run", "--", "printf", "%s|", "a b", "$HOME", "*", "@file", "--timeout", "'q'");
-    assertThat(t.waitFor()).as(t.err()).isZero();
-    assertThat(t.out()).isEqualTo("a b|$HOME|*|@file|--timeout|'q'|");
+    ChildProcess t =
+        terminus("run", "--", "printf", "%s|", "a b", "$HOME", "*", "@file", "--timeout", "'q'");
+    assertThat(t.await().status()).as(t.stderrSoFar()).isZero();
+    assertThat(t.stdoutSoFar()).isEqualTo("a b|$HOME|*|@file|--timeout|'q'|");
   }
 }

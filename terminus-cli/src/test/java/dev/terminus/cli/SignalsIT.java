@@ -1,78 +1,102 @@
 package dev.terminus.cli;
 
+import static dev.terminus.test.TerminusAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.terminus.test.ChildProcess;
+import dev.terminus.test.ChildResult;
+import dev.terminus.test.Children;
+import dev.terminus.test.Processes;
+import dev.terminus.test.TerminusExtension;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How {@code terminus run} ends and how it passes signals on, read with a real {@code waitpid} (see
- * {@link Procs#how}): it dies by the signal that killed its command, and it never sends a command a
- * signal that the command's process group already got from a terminal.
+ * terminus-test's {@code ChildProcess}, whose reaper calls {@code waitpid}): it dies by the signal
+ * that killed its command, and it never sends a command a signal that the command's process group
+ * already got from a terminal.
  */
+@ExtendWith(TerminusExtension.class)
 class SignalsIT {
   @TempDir Path dir;
-  @RegisterExtension final Procs procs = new Procs();
+  private Children children;
 
-  private String ended(String... command) throws Exception {
-    List<String> cmd = Proc.terminusCommand("run");
+  @BeforeEach
+  void children(Children children) {
+    this.children = children;
+  }
+
+  /** Starts {@code java -jar terminus.jar ARGS} in the test's directory. */
+  private ChildProcess terminus(String... args) {
+    return start(TerminusJar.command(args));
+  }
+
+  /** Starts {@code cmd} in the test's directory, every signal at its default disposition. */
+  private ChildProcess start(List<String> cmd) {
+    return children.command(cmd).directory(dir).start();
+  }
+
+  private ChildResult ended(String... command) throws Exception {
+    List<String> cmd = TerminusJar.command("run");
     cmd.add("--");
     cmd.addAll(List.of(command));
-    return Procs.howEnded(procs.how(dir, false, cmd));
+    return start(cmd).await();
   }
 
   @Test
   void aCommandKilledBySigintEndsTerminusBySigint() throws Exception {
     assertThat(ended("python3", "-c", "import os, signal; os.kill(os.getpid(), signal.SIGINT)"))
-        .isEqualTo("killed by SIGINT");
+        .diedBy("INT");
   }
 
   @Test
   void aCommandKilledBySigtermEndsTerminusBySigterm() throws Exception {
-    assertThat(ended("sh", "-c", "kill -TERM $$")).isEqualTo("killed by SIGTERM");
+    assertThat(ended("sh", "-c", "kill -TERM $$")).diedBy("TERM");
   }
 
   @Test
   void aCommandKilledBySigkillEndsTerminusBySigkill() throws Exception {
-    assertThat(ended("sh", "-c", "kill -KILL $$")).isEqualTo("killed by SIGKILL");
+    assertThat(ended("sh", "-c", "kill -KILL $$")).diedBy("KILL");
   }
 
   @Test
   void aPlainExitStaysAPlainExit() throws Exception {
-    assertThat(ended("sh", "-c", "exit 3")).isEqualTo("exited 3");
+    assertThat(ended("sh", "-c", "exit 3")).exitedWith(3);
   }
 
   @Test
   void aSignalThatDumpsCoreBecomesAnExitWith128PlusN() throws Exception {
-    assertThat(ended("sh", "-c", "ulimit -c 0; kill -SEGV $$")).isEqualTo("exited 139");
+    assertThat(ended("sh", "-c", "ulimit -c 0; kill -SEGV $$")).exitedWith(139);
   }
 
   @Test
   void aTimeoutIsAnExitWith124EvenWhenTheLadderKilledTheCommand() throws Exception {
-    List<String> cmd = Proc.terminusCommand("run", "--timeout", "200ms", "--", "sleep", "60");
-    assertThat(Procs.howEnded(procs.how(dir, false, cmd))).isEqualTo("exited 124");
+    List<String> cmd = TerminusJar.command("run", "--timeout", "200ms", "--", "sleep", "60");
+    assertThat(start(cmd).await()).exitedWith(124);
   }
 
   @Test
   void asPid1TerminusExitsWith128PlusNInstead() throws Exception {
-    Proc probe = procs.start(dir, List.of("unshare", "--pid", "--fork", "--mount-proc", "true"));
+    ChildProcess probe = start(List.of("unshare", "--pid", "--fork", "--mount-proc", "true"));
     org.junit.jupiter.api.Assumptions.assumeTrue(
-        probe.waitFor() == 0, "unshare --pid needs privileges here: " + probe.err());
+        probe.await().status() == 0, "unshare --pid needs privileges here: " + probe.stderrSoFar());
     List<String> cmd = List.of("unshare", "--pid", "--fork", "--mount-proc");
     cmd = new java.util.ArrayList<>(cmd);
-    cmd.addAll(Proc.terminusCommand("run", "--", "sh", "-c", "kill -TERM $$"));
+    cmd.addAll(TerminusJar.command("run", "--", "sh", "-c", "kill -TERM $$"));
     // unshare --fork passes on its child's end: a signal death as a signal death.
-    assertThat(Procs.howEnded(procs.how(dir, false, cmd))).isEqualTo("exited 143");
+    assertThat(start(cmd).await()).exitedWith(143);
   }
 
   /** A Python job whose finally block appends one line to a file, slowly enough to be hit. */
   private Path pythonJobWithFinally(Path lines) throws Exception {
-    return Proc.script(
+    return TerminusJar.script(
         dir,
         "job.py",
         "import time\n"
@@ -93,18 +117,16 @@ class SignalsIT {
     Path lines = dir.resolve("finally.txt");
     Path job = pythonJobWithFinally(lines);
     Path report = dir.resolve("fg.json");
-    Proc how =
-        procs.how(
-            dir,
-            true,
-            Proc.terminusCommand(
+    ChildProcess how =
+        start(
+            TerminusJar.command(
                 "run", "-v", "--report", report.toString(), "--", "python3", job.toString()));
-    long pgid = Procs.pidOf(how);
-    how.awaitLine("ready");
-    Proc.killGroup("INT", pgid); // what a terminal does on Ctrl+C
-    assertThat(Procs.howEnded(how)).as(how.err()).isEqualTo("killed by SIGINT");
+    long pgid = how.pid();
+    how.awaitLineContaining("ready");
+    Processes.signalGroup("INT", pgid); // what a terminal does on Ctrl+C
+    assertThat(how.await()).diedBy("INT");
     assertThat(Files.readAllLines(lines)).containsExactly("finally");
-    assertThat(how.err()).contains("already got it from the process group");
+    assertThat(how.stderrSoFar()).contains("already got it from the process group");
     assertThat(Files.readString(report))
         .contains("\"trigger\": \"SIGINT received\"")
         .containsPattern("\"pids\": \\[\\], \"fromGroup\": \\[\\d+\\]")
@@ -115,42 +137,44 @@ class SignalsIT {
   void sigintToTerminusAloneIsPassedOnOnce() throws Exception {
     Path lines = dir.resolve("finally.txt");
     Path job = pythonJobWithFinally(lines);
-    Proc how =
-        procs.how(dir, true, Proc.terminusCommand("run", "-v", "--", "python3", job.toString()));
-    long pid = Procs.pidOf(how);
-    how.awaitLine("ready");
-    Proc.kill("INT", pid); // to terminus's pid only: the child did not get it
-    assertThat(Procs.howEnded(how)).as(how.err()).isEqualTo("killed by SIGINT");
+    ChildProcess how = start(TerminusJar.command("run", "-v", "--", "python3", job.toString()));
+    long pid = how.pid();
+    how.awaitLineContaining("ready");
+    Processes.signal("INT", pid); // to terminus's pid only: the child did not get it
+    assertThat(how.await()).diedBy("INT");
     assertThat(Files.readAllLines(lines)).containsExactly("finally");
-    assertThat(how.err()).contains("step 1 SIGINT -> 1 process");
+    assertThat(how.stderrSoFar()).contains("step 1 SIGINT -> 1 process");
   }
 
   @Test
   void ctrlCDoesNotForceATerminusChildWhoseSecondCtrlCForces() throws Exception {
-    String cp = Proc.jar() + File.pathSeparator + testClasses();
-    Proc how =
-        procs.how(
-            dir,
-            true,
-            Proc.terminusCommand(
-                "run", "--", Proc.java(), "-cp", cp, SlowCleanup.class.getName(), "300"));
-    long pgid = Procs.pidOf(how);
-    how.awaitLine("ready");
-    Proc.killGroup("INT", pgid);
-    assertThat(Procs.howEnded(how)).as(how.err()).isEqualTo("killed by SIGINT");
-    assertThat(how.out()).contains("cleanup done");
-    assertThat(how.err()).doesNotContain("exit forced");
+    String cp = TerminusJar.path() + File.pathSeparator + testClasses();
+    ChildProcess how =
+        start(
+            TerminusJar.command(
+                "run",
+                "--",
+                ChildProcess.javaExecutable(),
+                "-cp",
+                cp,
+                SlowCleanup.class.getName(),
+                "300"));
+    long pgid = how.pid();
+    how.awaitLineContaining("ready");
+    Processes.signalGroup("INT", pgid);
+    assertThat(how.await()).diedBy("INT");
+    assertThat(how.stdoutSoFar()).contains("cleanup done");
+    assertThat(how.stderrSoFar()).doesNotContain("exit forced");
   }
 
   @Test
   void aShellLoopOverTerminusStopsAtCtrlC() throws Exception {
     Path job =
-        Proc.script(dir, "sleeper.py", "import time\nprint('ready', flush=True)\ntime.sleep(60)\n");
-    String terminus = String.join(" ", Proc.terminusCommand("run", "--"));
-    Proc how =
-        procs.how(
-            dir,
-            true,
+        TerminusJar.script(
+            dir, "sleeper.py", "import time\nprint('ready', flush=True)\ntime.sleep(60)\n");
+    String terminus = String.join(" ", TerminusJar.command("run", "--"));
+    ChildProcess how =
+        start(
             List.of(
                 "bash",
                 "-c",
@@ -159,16 +183,16 @@ class SignalsIT {
                     + " python3 "
                     + job
                     + "; echo \"after $i\"; done; echo LOOP-END"));
-    long pgid = Procs.pidOf(how);
-    how.awaitLine("ready");
-    Proc.killGroup("INT", pgid);
-    assertThat(Procs.howEnded(how)).as(how.err()).isEqualTo("killed by SIGINT");
-    assertThat(how.out()).doesNotContain("after 1").doesNotContain("LOOP-END");
+    long pgid = how.pid();
+    how.awaitLineContaining("ready");
+    Processes.signalGroup("INT", pgid);
+    assertThat(how.await()).diedBy("INT");
+    assertThat(how.stdoutSoFar()).doesNotContain("after 1").doesNotContain("LOOP-END");
   }
 
   /** A Python job that says whether KeyboardInterrupt reached it, then runs its finally. */
   private Path pythonJobReportingInterrupts(Path lines, boolean ignoreInt) throws Exception {
-    return Proc.script(
+    return TerminusJar.script(
         dir,
         "docker.py",
         "import signal, time\n"
@@ -192,11 +216,9 @@ class SignalsIT {
     Path lines = dir.resolve("finally.txt");
     Path job = pythonJobReportingInterrupts(lines, false);
     Path report = dir.resolve("docker.json");
-    Proc how =
-        procs.how(
-            dir,
-            false,
-            Proc.terminusCommand(
+    ChildProcess how =
+        start(
+            TerminusJar.command(
                 "run",
                 "--ladder",
                 "INT:8s,KILL",
@@ -205,11 +227,11 @@ class SignalsIT {
                 "--",
                 "python3",
                 job.toString()));
-    long pid = Procs.pidOf(how);
-    how.awaitLine("ready");
-    Proc.kill("TERM", pid); // docker stop
-    assertThat(Procs.howEnded(how)).as(how.err()).isEqualTo("killed by SIGINT");
-    assertThat(how.out()).contains("KeyboardInterrupt");
+    long pid = how.pid();
+    how.awaitLineContaining("ready");
+    Processes.signal("TERM", pid); // docker stop
+    assertThat(how.await()).diedBy("INT");
+    assertThat(how.stdoutSoFar()).contains("KeyboardInterrupt");
     assertThat(Files.readAllLines(lines)).containsExactly("finally");
     assertThat(Files.readString(report))
         .contains("\"trigger\": \"SIGTERM received\"")
@@ -223,11 +245,9 @@ class SignalsIT {
     Path lines = dir.resolve("finally.txt");
     Path job = pythonJobReportingInterrupts(lines, true);
     Path report = dir.resolve("stubborn.json");
-    Proc how =
-        procs.how(
-            dir,
-            false,
-            Proc.terminusCommand(
+    ChildProcess how =
+        start(
+            TerminusJar.command(
                 "run",
                 "--ladder",
                 "INT:300ms,KILL",
@@ -236,10 +256,10 @@ class SignalsIT {
                 "--",
                 "python3",
                 job.toString()));
-    long pid = Procs.pidOf(how);
-    how.awaitLine("ready");
-    Proc.kill("TERM", pid);
-    assertThat(Procs.howEnded(how)).as(how.err()).isEqualTo("killed by SIGKILL");
+    long pid = how.pid();
+    how.awaitLineContaining("ready");
+    Processes.signal("TERM", pid);
+    assertThat(how.await()).diedBy("KILL");
     assertThat(lines).doesNotExist();
     assertThat(Files.readString(report))
         .contains("\"endedByStep\": {\"step\": 2, \"signal\": \"KILL\"}")
@@ -248,23 +268,24 @@ class SignalsIT {
 
   @Test
   void asPid1SigtermStartsTheLadderAndTerminusExitsWithTheChildsStatus() throws Exception {
-    Proc probe = procs.start(dir, List.of("unshare", "--pid", "--fork", "--mount-proc", "true"));
+    ChildProcess probe = start(List.of("unshare", "--pid", "--fork", "--mount-proc", "true"));
     org.junit.jupiter.api.Assumptions.assumeTrue(
-        probe.waitFor() == 0, "unshare --pid needs privileges here: " + probe.err());
+        probe.await().status() == 0, "unshare --pid needs privileges here: " + probe.stderrSoFar());
     Path lines = dir.resolve("finally.txt");
     Path job = pythonJobReportingInterrupts(lines, false);
     List<String> cmd =
         new java.util.ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc"));
     cmd.addAll(
-        Proc.terminusCommand("run", "--ladder", "INT:8s,KILL", "--", "python3", job.toString()));
-    Proc how = procs.how(dir, false, cmd);
-    long unshare = Procs.pidOf(how);
-    how.awaitLine("ready");
-    long terminus =
-        ProcessHandle.of(unshare).orElseThrow().children().findFirst().orElseThrow().pid();
-    Proc.kill("TERM", terminus); // docker stop: SIGTERM to the container's PID 1
-    assertThat(Procs.howEnded(how)).as(how.err()).isEqualTo("exited 130");
-    assertThat(how.out()).contains("KeyboardInterrupt");
+        TerminusJar.command("run", "--ladder", "INT:8s,KILL", "--", "python3", job.toString()));
+    ChildProcess how = start(cmd);
+    long unshare = how.pid();
+    how.awaitLineContaining("ready");
+    List<Long> underUnshare = Processes.children(unshare);
+    assertThat(underUnshare).as("the processes unshare started").hasSize(1);
+    long terminus = underUnshare.get(0);
+    Processes.signal("TERM", terminus); // docker stop: SIGTERM to the container's PID 1
+    assertThat(how.await()).exitedWith(130);
+    assertThat(how.stdoutSoFar()).contains("KeyboardInterrupt");
     assertThat(Files.readAllLines(lines)).containsExactly("finally");
   }
 

@@ -2,12 +2,17 @@ package dev.terminus.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.terminus.test.ChildProcess;
+import dev.terminus.test.ChildResult;
+import dev.terminus.test.Children;
+import dev.terminus.test.Processes;
+import dev.terminus.test.TerminusExtension;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -15,9 +20,38 @@ import org.junit.jupiter.api.io.TempDir;
  * both run at once under a waitpid parent, and both ends compared ({@code exited N} or {@code
  * killed by SIGNAME}), each also checked against the value coreutils documents.
  */
+@ExtendWith(TerminusExtension.class)
 class TimeoutParityIT {
   @TempDir Path dir;
-  @RegisterExtension final Procs procs = new Procs();
+  private Children children;
+
+  @BeforeEach
+  void children(Children children) {
+    this.children = children;
+  }
+
+  /** Starts {@code java -jar terminus.jar ARGS} in the test's directory. */
+  private ChildProcess terminus(String... args) {
+    return start(TerminusJar.command(args));
+  }
+
+  /** Starts {@code cmd} in the test's directory, every signal at its default disposition. */
+  private ChildProcess start(List<String> cmd) {
+    return children.command(cmd).directory(dir).start();
+  }
+
+  /** How a child ended, waiting for it: {@code exited N} or {@code killed by SIGNAME}. */
+  private static String howEnded(ChildProcess child) {
+    ChildResult r = child.await();
+    switch (r.ending()) {
+      case EXITED:
+        return "exited " + r.exitCode();
+      case SIGNALED:
+        return "killed by SIG" + r.signal().orElseThrow();
+      default:
+        throw new AssertionError("the kit could not tell how it ended: " + r);
+    }
+  }
 
   /**
    * The timeout for a child that must ignore SIGTERM: long enough for python3 to install its
@@ -31,7 +65,7 @@ class TimeoutParityIT {
   @BeforeEach
   void scripts() throws Exception {
     ignoresTerm =
-        Proc.script(
+        TerminusJar.script(
             dir,
             "noterm.py",
             "import signal, time\n"
@@ -39,7 +73,7 @@ class TimeoutParityIT {
                 + "print('ready', flush=True)\n"
                 + "time.sleep(float(__import__('sys').argv[1]))\n");
     interruptible =
-        Proc.script(
+        TerminusJar.script(
             dir,
             "kbi.py",
             "import time\n"
@@ -52,21 +86,21 @@ class TimeoutParityIT {
   }
 
   /** Both tools on the same arguments; returns {coreutils, terminus} once both ended. */
-  private Proc[] both(String... args) throws Exception {
+  private ChildProcess[] both(String... args) throws Exception {
     List<String> c = new ArrayList<>(List.of("timeout"));
     c.addAll(List.of(args));
-    List<String> t = Proc.terminusCommand("timeout");
+    List<String> t = TerminusJar.command("timeout");
     t.addAll(List.of(args));
-    return new Proc[] {procs.how(dir, false, c), procs.how(dir, false, t)};
+    return new ChildProcess[] {start(c), start(t)};
   }
 
   private void parity(String expected, String... args) throws Exception {
-    Proc[] p = both(args);
-    String c = Procs.howEnded(p[0]);
-    String t = Procs.howEnded(p[1]);
+    ChildProcess[] p = both(args);
+    String c = howEnded(p[0]);
+    String t = howEnded(p[1]);
     String what = "timeout " + String.join(" ", args);
     assertThat(c).as("coreutils " + what).isEqualTo(expected);
-    assertThat(t).as("terminus " + what + "; stderr " + p[1].err()).isEqualTo(c);
+    assertThat(t).as("terminus " + what + "; stderr " + p[1].stderrSoFar()).isEqualTo(c);
   }
 
   @Test
@@ -140,25 +174,25 @@ class TimeoutParityIT {
 
   @Test
   void aSigintSentToTheToolReachesThePythonCommand() throws Exception {
-    Proc[] p = both("30", "python3", interruptible.toString());
-    for (Proc how : p) {
-      long pid = Procs.pidOf(how);
-      how.awaitLine("ready");
-      Proc.kill("INT", pid);
+    ChildProcess[] p = both("30", "python3", interruptible.toString());
+    for (ChildProcess how : p) {
+      long pid = how.pid();
+      how.awaitLineContaining("ready");
+      Processes.signal("INT", pid);
     }
-    assertThat(Procs.howEnded(p[0])).isEqualTo("killed by SIGINT");
-    assertThat(Procs.howEnded(p[1])).as(p[1].err()).isEqualTo("killed by SIGINT");
-    assertThat(p[1].out()).contains("KeyboardInterrupt");
+    assertThat(howEnded(p[0])).isEqualTo("killed by SIGINT");
+    assertThat(howEnded(p[1])).as(p[1].stderrSoFar()).isEqualTo("killed by SIGINT");
+    assertThat(p[1].stdoutSoFar()).contains("KeyboardInterrupt");
   }
 
   @Test
   void verboseSaysEachSignalSent() throws Exception {
-    Proc[] p = both("-v", "-k", "0.3", START, "python3", ignoresTerm.toString(), "30");
-    assertThat(Procs.howEnded(p[1])).isEqualTo(Procs.howEnded(p[0]));
-    assertThat(p[0].err())
+    ChildProcess[] p = both("-v", "-k", "0.3", START, "python3", ignoresTerm.toString(), "30");
+    assertThat(howEnded(p[1])).isEqualTo(howEnded(p[0]));
+    assertThat(p[0].stderrSoFar())
         .contains("sending signal TERM to command")
         .contains("sending signal KILL");
-    assertThat(p[1].err())
+    assertThat(p[1].stderrSoFar())
         .contains("terminus timeout: sending signal TERM to command 'python3'")
         .contains("terminus timeout: sending signal KILL to command 'python3'");
   }
@@ -167,8 +201,8 @@ class TimeoutParityIT {
   void aCoreDumpingSignalIsTheOneDocumentedDifference() throws Exception {
     // coreutils re-raises SIGSEGV with core dumps disabled; a JVM cannot, and exits 139
     // (docs/cli.md).
-    Proc[] p = both("30", "sh", "-c", "ulimit -c 0; kill -SEGV $$");
-    assertThat(Procs.howEnded(p[0])).isEqualTo("killed by SIGSEGV");
-    assertThat(Procs.howEnded(p[1])).isEqualTo("exited 139");
+    ChildProcess[] p = both("30", "sh", "-c", "ulimit -c 0; kill -SEGV $$");
+    assertThat(howEnded(p[0])).isEqualTo("killed by SIGSEGV");
+    assertThat(howEnded(p[1])).isEqualTo("exited 139");
   }
 }

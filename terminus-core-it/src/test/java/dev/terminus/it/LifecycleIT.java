@@ -9,10 +9,10 @@ import dev.terminus.test.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -228,14 +228,9 @@ class LifecycleIT {
     cmd.add("sleeper");
     try (ChildProcess c = ChildProcess.command(cmd).start()) {
       c.awaitLine("ready");
-      ProcessHandle java =
-          ProcessHandle.of(c.pid())
-              .orElseThrow()
-              .descendants()
-              .filter(p -> p.info().command().orElse("").endsWith("java"))
-              .findFirst()
-              .orElseThrow();
-      Processes.signal("TERM", java.pid());
+      List<Long> java = Processes.children(c.pid()); // unshare --fork: the JVM is its child
+      assertThat(java).as("the processes unshare started").hasSize(1);
+      Processes.signal("TERM", java.get(0));
       ChildResult r = c.await();
       assertThat(r.stdout()).isEqualTo(lines("ready", "interrupted by the signal", "atExit t"));
       assertThat(r.status()).isEqualTo(143);
@@ -315,22 +310,11 @@ class LifecycleIT {
     }
   }
 
+  /** Whether {@code command} exits 0 within 30 s (run by the kit, killed if it does not end). */
   private static boolean works(List<String> command) {
     try {
-      Process p =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return false;
-      }
-      return p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      return ChildProcess.command(command).timeout(Duration.ofSeconds(30)).run().status() == 0;
+    } catch (AssertionError timedOut) {
       return false;
     }
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.terminus.test.ChildProcess;
 import dev.terminus.test.ChildResult;
 import dev.terminus.test.Processes;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -262,14 +261,19 @@ class SignalIT {
     assertThat(Files.isExecutable(Path.of("/usr/bin/tmux")))
         .as("tmux is required; .ci/run installs it")
         .isTrue();
-    String socket = "terminus-it-" + ProcessHandle.current().pid();
+    Path socket = dir.resolve("tmux");
     String java =
         String.join(
             " ",
             ChildProcess.javaCommand(Scenarios.class, List.of()).stream()
                 .map(s -> "'" + s + "'")
                 .toList());
-    try {
+    // The server runs in the foreground (-D) as a child of the kit, so a timeout, a failed wait or
+    // the end of the test kills it and everything in its pane; every other tmux command is a
+    // client (-N: it never starts a server of its own), run by the kit within its timeout.
+    try (ChildProcess server =
+        ChildProcess.command("tmux", "-S", socket.toString(), "-D").start()) {
+      awaitSocket(server, socket);
       tmux(socket, "new-session", "-d", "-x", "200", "-y", "50", "bash --norc --noprofile");
       tmux(socket, "send-keys", "-t", "0", java + " sigint", "Enter");
       awaitScreen(socket, "ready");
@@ -283,22 +287,35 @@ class SignalIT {
           .contains("Scenarios: interrupted (SIGINT)")
           .contains("finally ran")
           .contains("shell sees 130");
-    } finally {
-      new ProcessBuilder("tmux", "-L", socket, "kill-server").start().waitFor();
+      tmux(socket, "kill-server");
+      server.await();
     }
   }
 
-  private static String tmux(String socket, String... args)
-      throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("tmux", "-L", socket));
+  /** Runs a tmux client command with the kit, within its timeout; returns its stdout. */
+  private static String tmux(Path socket, String... args) {
+    List<String> cmd = new ArrayList<>(List.of("tmux", "-S", socket.toString(), "-N"));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).as("tmux %s: %s", List.of(args), out).isZero();
-    return out;
+    ChildResult r = ChildProcess.command(cmd).run();
+    assertThat(r.status()).as("tmux %s: %s", List.of(args), r).isZero();
+    return r.stdout();
   }
 
-  private static String awaitScreen(String socket, String text) throws Exception {
+  /** Waits for the server's socket: a client that came first would start a server of its own. */
+  private static void awaitSocket(ChildProcess server, Path socket) throws InterruptedException {
+    long until =
+        System.nanoTime() + TimeUnit.SECONDS.toNanos(ChildProcess.defaultTimeout().toSeconds());
+    while (!Files.exists(socket)) {
+      if (!server.isAlive() || System.nanoTime() - until > 0) {
+        server.kill();
+        throw new AssertionError(
+            "the tmux server made no socket " + socket + ": " + server.await());
+      }
+      TimeUnit.MILLISECONDS.sleep(20); // tmux offers no event for it
+    }
+  }
+
+  private static String awaitScreen(Path socket, String text) throws Exception {
     long until =
         System.nanoTime() + TimeUnit.SECONDS.toNanos(ChildProcess.defaultTimeout().toSeconds());
     String screen = "";

@@ -20,11 +20,7 @@ class TerminusPicocliIT {
 
   @Test
   void exitNowFromAnAtCommandMethodEndsWithItsStatusAndMessageAndNoStackTrace() throws Exception {
-    ChildResult r =
-        ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
-            .args("terminus", "refuse", "no")
-            .run();
+    ChildResult r = ChildProcess.java(Tool.class).args("terminus", "refuse", "no").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(4);
     assertThat(r.diedBySignal()).as("%s", r).isFalse();
@@ -32,14 +28,36 @@ class TerminusPicocliIT {
     assertThat(r.stderr()).as("%s", r).isEqualTo("tool: refused: no" + NL);
   }
 
+  /** The README's sample, {@link ToolMain}, as it is: an {@code Exit.now} from the command. */
+  @Test
+  void theReadmesToolMainEndsWithTheCommandsExitStatusAndMessage() throws Exception {
+    ChildResult r = ChildProcess.java(ToolMain.class).args("refuse", "no").run();
+
+    assertThat(r.status()).as("%s", r).isEqualTo(4);
+    assertThat(r.diedBySignal()).as("%s", r).isFalse();
+    assertThat(r.stdout()).as("%s", r).isEqualTo("refuse: finally" + NL);
+    assertThat(r.stderr()).as("%s", r).isEqualTo("tool: refused: no" + NL);
+  }
+
+  /** The README's sample, {@link ToolMain}: Ctrl+C runs the command's finally, dies by SIGINT. */
+  @Test
+  void theReadmesToolMainDiesBySigintAfterTheCommandsFinally() throws Exception {
+    ChildResult r;
+    try (ChildProcess c = ChildProcess.java(ToolMain.class).args("wait").start()) {
+      c.awaitLine("wait: waiting").signalGroup("INT");
+      r = c.await();
+    }
+
+    assertThat(r.status()).as("%s", r).isEqualTo(130);
+    assertThat(r.diedBySignal()).as("%s", r).isTrue();
+    assertThat(r.stdout()).as("%s", r).isEqualTo("wait: waiting" + NL + "wait: finally" + NL);
+    assertThat(r.stderr()).as("%s", r).isEqualTo("tool: interrupted (SIGINT)" + NL);
+  }
+
   /** The problem: picocli wraps the exit in an ExecutionException and prints its stack trace. */
   @Test
   void withoutTheIntegrationPicocliPrintsAnExecutionExceptionBeforeTheMessage() throws Exception {
-    ChildResult r =
-        ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
-            .args("plain", "refuse", "no")
-            .run();
+    ChildResult r = ChildProcess.java(Tool.class).args("plain", "refuse", "no").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(4);
     assertThat(r.stderr())
@@ -51,11 +69,7 @@ class TerminusPicocliIT {
 
   @Test
   void exitNowFromACallableEndsWithItsStatusAndMessageAndNoStackTrace() throws Exception {
-    ChildResult r =
-        ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
-            .args("terminus", "call")
-            .run();
+    ChildResult r = ChildProcess.java(Tool.class).args("terminus", "call").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(5);
     assertThat(r.stdout()).as("%s", r).isEqualTo("call: finally" + NL);
@@ -64,11 +78,7 @@ class TerminusPicocliIT {
 
   @Test
   void exitNowFromARunnableEndsWithItsStatusAndMessageAndNoStackTrace() throws Exception {
-    ChildResult r =
-        ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
-            .args("terminus", "walk")
-            .run();
+    ChildResult r = ChildProcess.java(Tool.class).args("terminus", "walk").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(6);
     assertThat(r.stdout()).as("%s", r).isEqualTo("walk: finally" + NL);
@@ -79,10 +89,7 @@ class TerminusPicocliIT {
   @Test
   void exitNowFromAnOptionSetterMethodEndsWithItsStatusAndMessageAndNoUsage() throws Exception {
     ChildResult r =
-        ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
-            .args("terminus", "--level", "5", "result", "0")
-            .run();
+        ChildProcess.java(Tool.class).args("terminus", "--level", "5", "result", "0").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(9);
     assertThat(r.stdout()).as("%s", r).isEmpty();
@@ -91,11 +98,7 @@ class TerminusPicocliIT {
 
   @Test
   void anUnknownOptionKeepsPicocliMessageUsageAndStatus2() throws Exception {
-    ChildResult r =
-        ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
-            .args("terminus", "--bogus")
-            .run();
+    ChildResult r = ChildProcess.java(Tool.class).args("terminus", "--bogus").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(2);
     assertThat(r.stdout()).as("%s", r).isEmpty();
@@ -107,11 +110,7 @@ class TerminusPicocliIT {
 
   @Test
   void aBadSubcommandParameterKeepsPicocliMessageUsageAndStatus2() throws Exception {
-    ChildResult r =
-        ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
-            .args("terminus", "result", "many")
-            .run();
+    ChildResult r = ChildProcess.java(Tool.class).args("terminus", "result", "many").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(2);
     assertThat(r.stdout()).as("%s", r).isEmpty();
@@ -121,11 +120,7 @@ class TerminusPicocliIT {
 
   @Test
   void helpPrintsPicocliUsageAndEndsWith0() throws Exception {
-    ChildResult r =
-        ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
-            .args("terminus", "--help")
-            .run();
+    ChildResult r = ChildProcess.java(Tool.class).args("terminus", "--help").run();
 
     assertThat(r.status()).as("%s", r).isZero();
     assertThat(r.stdout())
@@ -137,11 +132,7 @@ class TerminusPicocliIT {
 
   @Test
   void aCallablesResultIsTheStatus() throws Exception {
-    ChildResult r =
-        ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
-            .args("terminus", "result", "7")
-            .run();
+    ChildResult r = ChildProcess.java(Tool.class).args("terminus", "result", "7").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(7);
     assertThat(r.diedBySignal()).as("%s", r).isFalse();
@@ -150,11 +141,7 @@ class TerminusPicocliIT {
 
   @Test
   void aCallablesResultOf0Is0() throws Exception {
-    ChildResult r =
-        ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
-            .args("terminus", "result", "0")
-            .run();
+    ChildResult r = ChildProcess.java(Tool.class).args("terminus", "result", "0").run();
 
     assertThat(r.status()).as("%s", r).isZero();
     assertThat(r.stdout() + r.stderr()).as("%s", r).isEmpty();
@@ -162,11 +149,7 @@ class TerminusPicocliIT {
 
   @Test
   void aStatusAbove255EndsWith1AndSaysWhy() throws Exception {
-    ChildResult r =
-        ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
-            .args("terminus", "result", "300")
-            .run();
+    ChildResult r = ChildProcess.java(Tool.class).args("terminus", "result", "300").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(1);
     assertThat(r.stdout()).as("%s", r).isEmpty();
@@ -178,11 +161,7 @@ class TerminusPicocliIT {
 
   @Test
   void anExitCodeGeneratorDecidesTheStatus() throws Exception {
-    ChildResult r =
-        ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
-            .args("terminus", "generate", "3")
-            .run();
+    ChildResult r = ChildProcess.java(Tool.class).args("terminus", "generate", "3").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(3);
     assertThat(r.stdout()).as("%s", r).isEqualTo("generate: ran" + NL);
@@ -192,11 +171,7 @@ class TerminusPicocliIT {
   /** picocli's own handling of a failure: its stack trace, then exitCodeOnExecutionException. */
   @Test
   void anExceptionKeepsPicocliStackTraceAndExitCodeOnExecutionException() throws Exception {
-    ChildResult r =
-        ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
-            .args("terminus", "fail")
-            .run();
+    ChildResult r = ChildProcess.java(Tool.class).args("terminus", "fail").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(70);
     assertThat(r.stdout()).as("%s", r).isEmpty();
@@ -210,8 +185,7 @@ class TerminusPicocliIT {
 
   @Test
   void anExitCodeExceptionMapperStillMapsAFailure() throws Exception {
-    ChildResult r =
-        ChildProcess.java(Tool.class).classpath(ChildClasspath.get()).args("mapped", "fail").run();
+    ChildResult r = ChildProcess.java(Tool.class).args("mapped", "fail").run();
 
     assertThat(r.status()).as("%s", r).isEqualTo(74);
     assertThat(r.stderr().lines().findFirst())
@@ -254,11 +228,7 @@ class TerminusPicocliIT {
   void withoutTheIntegrationCtrlCPrintsTheInterruptedExceptionsStackTrace() throws Exception {
     ChildResult r;
     try (ChildProcess c =
-        ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
-            .args("plain", "wait")
-            .keepStdinOpen()
-            .start()) {
+        ChildProcess.java(Tool.class).args("plain", "wait").keepStdinOpen().start()) {
       c.awaitLine("wait: waiting").signal("INT");
       r = c.await();
     }
@@ -273,12 +243,7 @@ class TerminusPicocliIT {
   private static ChildResult signalDuringWait(String signal, Map<String, String> env)
       throws Exception {
     try (ChildProcess c =
-        ChildProcess.java(Tool.class)
-            .classpath(ChildClasspath.get())
-            .env(env)
-            .args("terminus", "wait")
-            .keepStdinOpen()
-            .start()) {
+        ChildProcess.java(Tool.class).env(env).args("terminus", "wait").keepStdinOpen().start()) {
       c.awaitLine("wait: waiting").signal(signal);
       return c.await();
     }

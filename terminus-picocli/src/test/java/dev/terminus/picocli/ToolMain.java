@@ -2,7 +2,7 @@ package dev.terminus.picocli;
 
 import picocli.CommandLine;
 
-/** The README's picocli sample, compiled; {@link Tool}'s own main runs the same call. */
+/** The README's picocli sample, compiled; {@code TerminusPicocliIT} runs it. */
 public final class ToolMain {
   private ToolMain() {}
 

@@ -3,6 +3,8 @@ package dev.terminus.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.terminus.spring.app.WebApp;
+import dev.terminus.spring.docs.ConfiguredShop;
+import dev.terminus.spring.docs.Shop;
 import dev.terminus.test.ChildProcess;
 import dev.terminus.test.ChildResult;
 import java.io.IOException;
@@ -299,9 +301,100 @@ class TerminusSpringIT {
             "hungBean: destroyed");
   }
 
+  /**
+   * The README's and docs/services.md's sample as it is ({@link Shop}: no endpoint of its own,
+   * Actuator's probes, Spring's log on stdout): readiness goes up, and at SIGTERM the server
+   * drains, the port closes and the process dies by SIGTERM.
+   */
+  @Test
+  void theDocsShopDrainsAtSigtermAndDiesBySigterm() throws Exception {
+    ChildResult r;
+    int port;
+    try (ChildProcess c =
+        ChildProcess.java(Shop.class).args("--logging.config=classpath:shop-logback.xml").start()) {
+      Matcher started =
+          Pattern.compile("Tomcat started on port (\\d+) ")
+              .matcher(c.awaitLineContaining("Tomcat started on port "));
+      assertThat(started.find()).isTrue();
+      port = Integer.parseInt(started.group(1));
+      assertThat(awaitStatusOtherThan(port, READINESS, 503))
+          .as("readiness once the application is ready")
+          .isEqualTo(new Http.Answer(200, "{\"status\":\"UP\"}"));
+
+      c.signal("TERM");
+      r = c.await();
+    }
+
+    assertThat(r.status()).as("%s", r).isEqualTo(143);
+    assertThat(r.diedBySignal()).as("died by SIGTERM itself: %s", r).isTrue();
+    assertThat(r.stderr()).as("%s", r).isEqualTo("Shop: terminated (SIGTERM)" + NL);
+    assertThat(r.stdoutLines())
+        .as("%s", r)
+        .containsSubsequence(
+            "Commencing graceful shutdown. Waiting for active requests to complete",
+            "Graceful shutdown complete");
+    assertThat(Http.get(port, LIVENESS).status()).as("after the end").isEqualTo(Http.REFUSED);
+  }
+
+  /**
+   * docs/services.md's configured runner as it is ({@link ConfiguredShop}, on {@link WebApp}): its
+   * 5 s serving delay keeps the application serving after SIGTERM with readiness down, then the
+   * drain refuses new connections while the request in flight completes, and the process dies by
+   * SIGTERM with the log complete.
+   */
+  @Test
+  void theDocsConfiguredShopServesThroughItsDelayAndCompletesTheRequestInFlight() throws Exception {
+    ChildResult r;
+    Http.Answer inFlight;
+    try (ChildProcess c = start(ConfiguredShop.class, Map.of())) {
+      int port = awaitPort(c);
+      assertThat(Http.get(port, READINESS)).isEqualTo(new Http.Answer(200, "{\"status\":\"UP\"}"));
+      CompletableFuture<Http.Answer> slow = CompletableFuture.supplyAsync(() -> get(port, "/slow"));
+      c.awaitLine("slow: in flight");
+
+      c.signal("TERM");
+      assertThat(awaitStatusOtherThan(port, READINESS, 200))
+          .as("readiness during the serving delay")
+          .isEqualTo(new Http.Answer(503, "{\"status\":\"OUT_OF_SERVICE\"}"));
+      assertThat(Http.get(port, "/hello"))
+          .as("a new request during the serving delay")
+          .isEqualTo(new Http.Answer(200, "hello"));
+      Http.Answer after = awaitStatusOtherThan(port, LIVENESS, 200);
+      while (after.status() == Http.DROPPED) {
+        after = Http.get(port, LIVENESS);
+      }
+      assertThat(after.status())
+          .as("a new connection once the drain began: %s", after)
+          .isEqualTo(Http.REFUSED);
+      assertThat(slow).as("the request in flight").isNotDone();
+
+      c.writeStdin("go" + "\n");
+      inFlight = slow.get(ChildProcess.defaultTimeout().toSeconds(), TimeUnit.SECONDS);
+      r = c.await();
+    }
+
+    assertThat(inFlight).isEqualTo(new Http.Answer(200, "done"));
+    assertThat(r.status()).as("%s", r).isEqualTo(143);
+    assertThat(r.diedBySignal()).as("died by SIGTERM itself: %s", r).isTrue();
+    assertThat(r.stderr()).as("%s", r).isEqualTo("ConfiguredShop: terminated (SIGTERM)" + NL);
+    assertThat(log())
+        .containsSubsequence(
+            "Commencing graceful shutdown. Waiting for active requests to complete",
+            "slow: answered (go)",
+            "Graceful shutdown complete",
+            "hungBean: destroyed",
+            "cleanup: store closed",
+            "logging: last line");
+    assertThat(log()).last().isEqualTo("logging: last line");
+  }
+
   private ChildProcess start(Map<String, String> env, String... args) throws IOException {
-    return ChildProcess.java(WebApp.class)
-        .classpath(ChildClasspath.get())
+    return start(WebApp.class, env, args);
+  }
+
+  private ChildProcess start(Class<?> main, Map<String, String> env, String... args)
+      throws IOException {
+    return ChildProcess.java(main)
         .jvmOptions(List.of("-Dwebapp.logfile=" + dir.resolve("app.log")))
         .env(env)
         .args(args)

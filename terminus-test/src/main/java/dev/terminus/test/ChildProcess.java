@@ -144,7 +144,8 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   /**
-   * A Java child running {@code mainClass}'s {@code main} from the test JVM's classpath.
+   * A Java child running {@code mainClass}'s {@code main}, by default with {@link
+   * #defaultClasspath()}.
    *
    * @param mainClass the class with {@code main}
    * @return a builder
@@ -154,8 +155,8 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   /**
-   * A Java child running the named main class, by default from the test JVM's classpath (the system
-   * property {@code terminus.test.classpath} if set, else {@code java.class.path}).
+   * A Java child running the named main class, by default with {@link #defaultClasspath()}: the
+   * test JVM's classpath, or the one the build named.
    *
    * @param mainClass the binary name of the class with {@code main}
    * @return a builder
@@ -230,14 +231,60 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   /**
-   * The classpath Java children get by default: the system property {@code
-   * terminus.test.classpath}, else {@code java.class.path}.
+   * The classpath Java children get by default:
+   *
+   * <ol>
+   *   <li>the system property {@code terminus.test.classpath}, if set (a build sets it to the
+   *       module's classes and test classes, say);
+   *   <li>followed by the entries listed in the file named by the system property {@code
+   *       terminus.test.classpath.file}, if set: entries separated by {@link File#pathSeparator},
+   *       surrounding whitespace ignored, as the {@code build-classpath} goal of {@code
+   *       maven-dependency-plugin} writes its {@code outputFile}. So a child runs with exactly the
+   *       jars the build resolved for it (the module's runtime dependencies, say), not the test
+   *       JVM's, which hold the test frameworks and the build tool's own jars;
+   *   <li>when neither property is set, the test JVM's {@code java.class.path}.
+   * </ol>
+   *
+   * <p>The file is read at each call, so a build may write it after the test JVM started. A blank
+   * property counts as unset.
    *
    * @return the classpath
+   * @throws IllegalStateException if {@code terminus.test.classpath.file} names a file that cannot
+   *     be read (the message names the property and the file)
    */
   public static String defaultClasspath() {
-    String cp = System.getProperty("terminus.test.classpath");
-    return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
+    return classpath(
+        System.getProperty("terminus.test.classpath"),
+        System.getProperty("terminus.test.classpath.file"),
+        System.getProperty("java.class.path"));
+  }
+
+  /** {@link #defaultClasspath()} from the values of its three properties. */
+  static String classpath(String classes, String file, String javaClassPath) {
+    boolean named = file != null && !file.isBlank();
+    if ((classes == null || classes.isBlank()) && !named) {
+      return javaClassPath;
+    }
+    List<String> parts = new ArrayList<>();
+    if (classes != null && !classes.isBlank()) {
+      parts.add(classes.strip());
+    }
+    if (named) {
+      Path f = Path.of(file.strip());
+      try {
+        String listed = Files.readString(f, StandardCharsets.UTF_8).strip();
+        if (!listed.isEmpty()) {
+          parts.add(listed);
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException(
+            "cannot read the child classpath file "
+                + f
+                + " named by the system property terminus.test.classpath.file",
+            e);
+      }
+    }
+    return String.join(File.pathSeparator, parts);
   }
 
   /**

@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
  * an option. A signal is a name with or without {@code SIG} ({@code INT}, {@code SIGTERM}) or a
  * number. Each call waits for {@code kill} to finish, within a minute.
  *
- * <p>Liveness and group membership are read from {@code /proc} on Linux; elsewhere {@link #isAlive}
- * falls back to {@link ProcessHandle} (which counts a zombie as alive) and {@link #groupMembers}
- * finds nothing.
+ * <p>Liveness, children and group membership are read from {@code /proc} on Linux; elsewhere {@link
+ * #isAlive} and {@link #children} fall back to {@link ProcessHandle} (which counts a zombie as
+ * alive) and {@link #groupMembers} finds nothing.
  */
 public final class Processes {
   private static final Duration KILL_TIMEOUT = Duration.ofMinutes(1);
@@ -138,6 +138,41 @@ public final class Processes {
       // /proc vanished under us: report what was found
     }
     return members;
+  }
+
+  /**
+   * The live children of the process {@code pid}: the processes whose parent it is, such as the JVM
+   * that {@code unshare --fork} or a shell started. Read from {@code /proc} on Linux (a zombie
+   * counts as ended); elsewhere from {@link ProcessHandle#children()}.
+   *
+   * @param pid the parent
+   * @return the pids of its live children, in ascending order; empty if it has none or has ended
+   */
+  public static List<Long> children(long pid) {
+    List<Long> children = new ArrayList<>();
+    if (!Files.isDirectory(PROC)) {
+      ProcessHandle.of(pid)
+          .ifPresent(
+              h -> h.children().filter(ProcessHandle::isAlive).forEach(c -> children.add(c.pid())));
+    } else {
+      try (DirectoryStream<Path> all = Files.newDirectoryStream(PROC, "[0-9]*")) {
+        for (Path p : all) {
+          long child;
+          try {
+            child = Long.parseLong(p.getFileName().toString());
+          } catch (NumberFormatException e) {
+            continue;
+          }
+          stat(child)
+              .filter(s -> s.ppid == pid && s.state != 'Z' && s.state != 'X')
+              .ifPresent(s -> children.add(child));
+        }
+      } catch (IOException e) {
+        // /proc vanished under us: report what was found
+      }
+    }
+    children.sort(null);
+    return children;
   }
 
   /** The fields of {@code /proc/PID/stat} the kit reads. */

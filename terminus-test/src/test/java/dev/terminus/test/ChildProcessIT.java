@@ -302,6 +302,17 @@ class ChildProcessIT {
   }
 
   @Test
+  void childrenAreTheProcessesAProcessStarted() {
+    try (ChildProcess c =
+        ChildProcess.command("sh", "-c", "sleep 600 >/dev/null 2>&1 & echo $!; wait").start()) {
+      long sleeper = Long.parseLong(c.awaitLine(l -> l.matches("\\d+"), "the sleeper's pid"));
+
+      assertThat(Processes.children(c.pid())).containsExactly(sleeper);
+      assertThat(Processes.children(sleeper)).isEmpty();
+    }
+  }
+
+  @Test
   void anOutputHeldOpenByADescendantFailsTheWaitAndKillsIt() {
     ChildProcess c = ChildProcess.command("sh", "-c", "sleep 600 & echo $!").start();
     long sleeper = Long.parseLong(pidLine(c));

@@ -9,10 +9,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The drain-before-unwinding sample of docs/shutdown.md, compiled here. It serves on a fixed port
- * until a signal, so no test runs it as it is: terminus-core-it's {@code ServiceIT} runs the same
- * program on a free port and checks each step (readiness down, the request in flight completed,
- * the drain, the death by SIGTERM).
+ * The drain-before-unwinding sample of docs/shutdown.md, compiled here. It serves on port 8080, or
+ * on the port the system property {@code port} names; {@code DocProgramsIT} runs it on a free port.
+ * terminus-core-it's {@code ServiceIT} runs a fuller program (readiness probe, a request in flight).
  */
 public final class DrainingService {
   private static final AtomicBoolean ready = new AtomicBoolean(true);
@@ -21,7 +20,7 @@ public final class DrainingService {
 
   public static void main(String[] args) {
     Terminus.builder().drainBeforeUnwinding(Duration.ofSeconds(5)).build().run(args, a -> {
-      HttpServer server = HttpServer.create(new InetSocketAddress(8080), 0);
+      HttpServer server = HttpServer.create(new InetSocketAddress(Integer.getInteger("port", 8080)), 0);
       Terminus.shutdown()
           .add(Phase.ANNOUNCE, "readiness", () -> ready.set(false))
           .add(Phase.DRAIN, "http", () -> server.stop(10));

@@ -7,8 +7,8 @@ import java.time.Duration;
 import org.springframework.boot.SpringApplication;
 
 /**
- * The configured-runner sample of docs/services.md, compiled; {@code TerminusSpringIT} runs the
- * same code as {@code WebApp}'s {@code configured} mode.
+ * The configured-runner sample of docs/services.md, compiled; {@code TerminusSpringIT} runs it, on
+ * the tests' {@code WebApp}.
  */
 public final class ConfiguredShop {
   private ConfiguredShop() {}

@@ -4,9 +4,8 @@ import dev.terminus.spring.TerminusSpring;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * The README's and docs/services.md's Spring Boot sample, compiled. Outside the {@code app}
- * package, so {@code WebApp}'s component scan does not find it; {@code TerminusSpringIT} runs the
- * same call on {@code WebApp} ({@code terminus} mode).
+ * The README's and docs/services.md's Spring Boot sample, compiled; {@code TerminusSpringIT} runs
+ * it. Outside the {@code app} package, so {@code WebApp}'s component scan does not find it.
  */
 @SpringBootApplication
 public class Shop {
