@@ -4,17 +4,13 @@ import static dev.terminus.test.TerminusAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.terminus.test.ChildProcess;
-import dev.terminus.test.Children;
 import dev.terminus.test.Processes;
-import dev.terminus.test.TerminusExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code terminus run} started the way scripts start it, with signals ignored: as a background job
@@ -23,26 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * signals) and {@code java -jar terminus.jar} (the JVM resets them on JDK 22 or later; on JDK 17 it
  * cannot, and says so).
  */
-@ExtendWith(TerminusExtension.class)
-class BackgroundIT {
-  @TempDir Path dir;
-  private Children children;
-
-  @BeforeEach
-  void children(Children children) {
-    this.children = children;
-  }
-
-  /** Starts {@code java -jar terminus.jar ARGS} in the test's directory. */
-  private ChildProcess terminus(String... args) {
-    return start(TerminusJar.command(args));
-  }
-
-  /** Starts {@code cmd} in the test's directory, every signal at its default disposition. */
-  private ChildProcess start(List<String> cmd) {
-    return children.command(cmd).directory(dir).start();
-  }
-
+class BackgroundIT extends CliProcessTest {
   /**
    * Starts {@code cmd} as a shell script's background job starts it: SIGINT and SIGQUIT ignored,
    * and SIGHUP too with the prefix {@code nohup}.

@@ -3,37 +3,12 @@ package dev.terminus.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.terminus.test.ChildProcess;
-import dev.terminus.test.Children;
-import dev.terminus.test.TerminusExtension;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The shaded jar as a user runs it: usage errors, explain, and the live demo. */
-@ExtendWith(TerminusExtension.class)
-class CliIT {
-  @TempDir Path dir;
-  private Children children;
-
-  @BeforeEach
-  void children(Children children) {
-    this.children = children;
-  }
-
-  /** Starts {@code java -jar terminus.jar ARGS} in the test's directory. */
-  private ChildProcess terminus(String... args) {
-    return start(TerminusJar.command(args));
-  }
-
-  /** Starts {@code cmd} in the test's directory, every signal at its default disposition. */
-  private ChildProcess start(List<String> cmd) {
-    return children.command(cmd).directory(dir).start();
-  }
-
+class CliIT extends CliProcessTest {
   private void usageError(String message, String... args) throws Exception {
     ChildProcess t = terminus(args);
     int status = t.await().status();

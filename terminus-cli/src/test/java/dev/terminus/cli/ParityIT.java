@@ -3,41 +3,18 @@ package dev.terminus.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.terminus.test.ChildProcess;
-import dev.terminus.test.Children;
-import dev.terminus.test.TerminusExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The exit status of {@code terminus run} equals that of coreutils {@code timeout} on the same
  * command: both are run, both statuses compared, and each checked against the expected value.
  */
-@ExtendWith(TerminusExtension.class)
-class ParityIT {
-  @TempDir Path dir;
-  private Children children;
-
-  @BeforeEach
-  void children(Children children) {
-    this.children = children;
-  }
-
-  /** Starts {@code java -jar terminus.jar ARGS} in the test's directory. */
-  private ChildProcess terminus(String... args) {
-    return start(TerminusJar.command(args));
-  }
-
-  /** Starts {@code cmd} in the test's directory, every signal at its default disposition. */
-  private ChildProcess start(List<String> cmd) {
-    return children.command(cmd).directory(dir).start();
-  }
-
+class ParityIT extends CliProcessTest {
   private Path notExecutable;
 
   @BeforeEach

@@ -3,39 +3,15 @@ package dev.terminus.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.terminus.test.ChildProcess;
-import dev.terminus.test.Children;
 import dev.terminus.test.Processes;
-import dev.terminus.test.TerminusExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code terminus run} supervising real children: python3 scripts, shells, a process tree. */
-@ExtendWith(TerminusExtension.class)
-class RunIT {
-  @TempDir Path dir;
-  private Children children;
-
-  @BeforeEach
-  void children(Children children) {
-    this.children = children;
-  }
-
-  /** Starts {@code java -jar terminus.jar ARGS} in the test's directory. */
-  private ChildProcess terminus(String... args) {
-    return start(TerminusJar.command(args));
-  }
-
-  /** Starts {@code cmd} in the test's directory, every signal at its default disposition. */
-  private ChildProcess start(List<String> cmd) {
-    return children.command(cmd).directory(dir).start();
-  }
-
+class RunIT extends CliProcessTest {
   @Test
   void timeoutStopsAPythonScriptWhoseFinallyRuns() throws Exception {
     Path marker = dir.resolve("finally.marker");

@@ -5,17 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.terminus.test.ChildProcess;
 import dev.terminus.test.ChildResult;
-import dev.terminus.test.Children;
 import dev.terminus.test.Processes;
-import dev.terminus.test.TerminusExtension;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How {@code terminus run} ends and how it passes signals on, read with a real {@code waitpid} (see
@@ -23,26 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that killed its command, and it never sends a command a signal that the command's process group
  * already got from a terminal.
  */
-@ExtendWith(TerminusExtension.class)
-class SignalsIT {
-  @TempDir Path dir;
-  private Children children;
-
-  @BeforeEach
-  void children(Children children) {
-    this.children = children;
-  }
-
-  /** Starts {@code java -jar terminus.jar ARGS} in the test's directory. */
-  private ChildProcess terminus(String... args) {
-    return start(TerminusJar.command(args));
-  }
-
-  /** Starts {@code cmd} in the test's directory, every signal at its default disposition. */
-  private ChildProcess start(List<String> cmd) {
-    return children.command(cmd).directory(dir).start();
-  }
-
+class SignalsIT extends CliProcessTest {
   private ChildResult ended(String... command) throws Exception {
     List<String> cmd = TerminusJar.command("run");
     cmd.add("--");

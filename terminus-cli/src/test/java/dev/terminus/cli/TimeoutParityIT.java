@@ -4,42 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.terminus.test.ChildProcess;
 import dev.terminus.test.ChildResult;
-import dev.terminus.test.Children;
 import dev.terminus.test.Processes;
-import dev.terminus.test.TerminusExtension;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code terminus timeout} against coreutils {@code timeout}, side by side: the same arguments,
  * both run at once under a waitpid parent, and both ends compared ({@code exited N} or {@code
  * killed by SIGNAME}), each also checked against the value coreutils documents.
  */
-@ExtendWith(TerminusExtension.class)
-class TimeoutParityIT {
-  @TempDir Path dir;
-  private Children children;
-
-  @BeforeEach
-  void children(Children children) {
-    this.children = children;
-  }
-
-  /** Starts {@code java -jar terminus.jar ARGS} in the test's directory. */
-  private ChildProcess terminus(String... args) {
-    return start(TerminusJar.command(args));
-  }
-
-  /** Starts {@code cmd} in the test's directory, every signal at its default disposition. */
-  private ChildProcess start(List<String> cmd) {
-    return children.command(cmd).directory(dir).start();
-  }
-
+class TimeoutParityIT extends CliProcessTest {
   /** How a child ended, waiting for it: {@code exited N} or {@code killed by SIGNAME}. */
   private static String howEnded(ChildProcess child) {
     ChildResult r = child.await();
