@@ -19,6 +19,7 @@ the script stops and names the line it could not find. Not part of bench/run.sh.
 import argparse
 import os
 import random
+import re
 import select
 import shutil
 import signal
@@ -59,8 +60,8 @@ PATCHES = {
     "Run.java": [
         ("  private void onJvmShutdown() {\n    jvmShutdownStarted = true;\n",
          STAMP + "  private void onJvmShutdown() {\n    stamp(\"hook\");\n    jvmShutdownStarted = true;\n"),
-        ("        lifecycle.state().stage == Lifecycle.Stage.EXITING ? null : exitCaller();\n    exitCaller = caller;\n",
-         "        lifecycle.state().stage == Lifecycle.Stage.EXITING ? null : exitCaller();\n    stamp(\"exitCaller\");\n    exitCaller = caller;\n"),
+        ("Lifecycle.Stage.EXITING ? null : exitCaller();\n    exitCaller = caller;\n",
+         "Lifecycle.Stage.EXITING ? null : exitCaller();\n    stamp(\"exitCaller\");\n    exitCaller = caller;\n"),
         ("    publish();\n    switch (what) {\n      case OWN:\n",
          "    publish();\n    stamp(\"jvmExit\");\n    switch (what) {\n      case OWN:\n"),
         ("  private void end(Outcome o) {\n", "  private void end(Outcome o) {\n    stamp(\"end\");\n"),
@@ -146,12 +147,25 @@ def patch_sources(src):
         open(path, "w").write(text)
 
 
+def strip_annotations(src):
+    """Drops Error Prone's compile-time @GuardedBy, whose jar this plain javac run does not have."""
+    for d, _, fs in os.walk(src):
+        for f in fs:
+            if f.endswith(".java"):
+                path = os.path.join(d, f)
+                text = open(path).read()
+                text = re.sub(r"(?m)^import com\.google\.errorprone\.annotations\.[\w.]+;\n", "", text)
+                text = re.sub(r'@GuardedBy\("[^"]*"\)\s*', "", text)
+                open(path, "w").write(text)
+
+
 def build(args, repo):
     out = os.path.join(repo, "bench", "out", "itemize")
     shutil.rmtree(out, ignore_errors=True)
     src = os.path.join(out, "src")
     shutil.copytree(os.path.join(repo, "terminus-core", "src", "main", "java"), src)
     os.remove(os.path.join(src, "module-info.java"))
+    strip_annotations(src)
     patch_sources(src)
     home = os.path.dirname(os.path.dirname(os.path.realpath(args.java)))
     files = [os.path.join(d, f) for d, _, fs in os.walk(src) for f in fs if f.endswith(".java")]
