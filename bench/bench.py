@@ -48,6 +48,9 @@ VARIANTS = {
     # The floor of the start path: plain, plus loading and initialising the library classes that
     # Terminus's start path loads (measured in the same run), none of their code run.
     "plain-loads": variant("PlainApp"),
+    # The floor of a death by a forked kill: plain, plus a JDK hook that finds its own pid and
+    # forks `kill -0 <pid>` as Terminus's death forks `kill -s TERM <pid>`.
+    "plain-fork": variant("PlainApp", ["-Dbench.fork=true"]),
     "terminus": variant("TerminusApp"),
     "terminus-status": variant("TerminusApp", ["-Dterminus.signal-exit=status"]),
     "terminus-native": variant("TerminusApp", ["--enable-native-access=ALL-UNNAMED"], since=22),
@@ -69,6 +72,7 @@ PROBE_VARIANTS = ["plain", "terminus", "plain-cds", "terminus-cds", "plain-aot",
 REGISTER_VARIANTS = ["plain", "terminus"]
 SIG_VARIANTS = ["plain", "terminus", "terminus-status", "terminus-native", "pekko", "spring"]
 SIG_SCENARIOS = ["none", "slow", "many"]
+SIG_FLOOR_VARIANTS = ["plain-fork"]  # scenario none only
 CLI_VARIANTS = ["cli", "cli-cds", "cli-aot", "cli-c1", "bin"]
 CLI_SIG_VARIANTS = ["cli", "cli-cp"]
 CLI_ARGS = ["explain", "130"]
@@ -369,6 +373,7 @@ def cmd_proc(args):
     jobs += [("register", v, "register") for v in REGISTER_VARIANTS]
     jobs += [("cli", v, "explain") for v in cli]
     jobs += [("signal", v, s) for s in SIG_SCENARIOS for v in pick(SIG_VARIANTS)]
+    jobs += [("signal", v, "none") for v in SIG_FLOOR_VARIANTS]
     jobs += [("clisig", v, "run") for v in clisig]
     sys.stderr.write("  archives, class counts, bytecode count\n")
     archives = train_archives(args, pick(EXIT_VARIANTS) + cli)
@@ -546,13 +551,14 @@ def proc_tables(path, goals):
     out += ["", "### Shutdown latency: SIGTERM sent to process reaped", "",
             "`terminus-status`: `-Dterminus.signal-exit=status` (exit 143 instead of the death by SIGTERM); "
             "`terminus-native`: `--enable-native-access=ALL-UNNAMED` (JDK 22+: the death by SIGTERM through "
-            "`on_exit(raise)`, no `kill` forked).", "",
+            "`on_exit(raise)`, no `kill` forked); `plain-fork`: plain `main` plus a JDK hook that forks "
+            "`kill -0 <pid>` and waits for it, the floor of a death by a forked `kill`.", "",
             "| scenario | variant | n | ends by | latency ms, median [IQR] | ratio vs plain, median [IQR] of per-round ratios |",
             "|---|---|---|---|---|---|"]
     names = {"none": "no tasks", "slow": "10 tasks × 100 ms, concurrent", "many": "1,000 trivial tasks"}
     for s in SIG_SCENARIOS:
         base = pick("signal", "plain", s)
-        for v in SIG_VARIANTS:
+        for v in SIG_VARIANTS + (SIG_FLOOR_VARIANTS if s == "none" else []):
             cur = pick("signal", v, s)
             if not cur:
                 continue
@@ -567,6 +573,12 @@ def proc_tables(path, goals):
                     "%.2fx [IQR %.2f–%.2f] (%s vs %s ms)" % (m, q1, q3, fmt(statistics.median(lat)),
                                                          fmt(statistics.median(r["latency_ms"] for r in base.values()))),
                     m <= 1.5))
+            if s == "none" and v == "plain-fork" and ratios:
+                m, q1, q3 = median_iqr(ratios)
+                goals.append(("the floor: plain `main` whose exit forks one `kill` as the death by the "
+                              "signal does, vs plain", "(≤ 1.5x leaves room)",
+                              "%.2fx [IQR %.2f–%.2f] (%s ms)" % (m, q1, q3, fmt(statistics.median(lat))),
+                              m <= 1.5))
 
     out += ["", "### Exit work of 1,000 trivial cleanup tasks", "",
             "SIGTERM-to-reaped latency with 1,000 tasks minus the latency with none, same variant, same round "

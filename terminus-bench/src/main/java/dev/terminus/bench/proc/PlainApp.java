@@ -17,6 +17,9 @@ public final class PlainApp {
   public static void main(String[] args) throws InterruptedException {
     long tMain = System.nanoTime();
     preload(System.getProperty("bench.preload"));
+    if (Boolean.getBoolean("bench.fork")) {
+      forkAtExit();
+    }
     String scenario = Work.scenario(args);
     switch (scenario) {
       case "exit":
@@ -65,6 +68,32 @@ public final class PlainApp {
       }
       from = to + 1;
     }
+  }
+
+  /**
+   * The floor of a death by a forked {@code kill} ({@code plain-fork}): a JDK hook that does what
+   * Terminus's death does before the kernel ends the process, finding its own pid and forking
+   * {@code kill} (with signal 0, which only checks), and waits for it.
+   */
+  private static void forkAtExit() {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    String pid = Long.toString(ProcessHandle.current().pid());
+                    new ProcessBuilder("kill", "-0", "--", pid)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start()
+                        .waitFor();
+                  } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                "fork"));
   }
 
   private static void hooks(int n, boolean slow) {
