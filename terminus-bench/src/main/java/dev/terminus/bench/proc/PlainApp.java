@@ -26,12 +26,14 @@ public final class PlainApp {
       case "startpath":
         Work.small();
         hooks(Work.EXIT_TASKS, false);
+        end();
         return;
       case "probe":
         Work.small();
         hooks(Work.EXIT_TASKS, false);
         long tEnd = System.nanoTime();
         Work.report("probe", "main", tMain, "bodyEnd", tEnd);
+        end();
         return;
       case "register":
         register();
@@ -67,6 +69,16 @@ public final class PlainApp {
         throw new IllegalStateException(e);
       }
       from = to + 1;
+    }
+  }
+
+  /**
+   * Returns, as plain {@code main} does; or, for the floor of a program that must end by {@code
+   * System.exit} as {@code Terminus.run} does ({@code plain-exit}), calls {@code System.exit(0)}.
+   */
+  private static void end() {
+    if (Boolean.getBoolean("bench.exit")) {
+      System.exit(0);
     }
   }
 
