@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Signals and liveness for any process, for tests that reach past their {@link ChildProcess}: a
@@ -119,9 +120,14 @@ public final class Processes {
    */
   public static List<Long> groupMembers(long pgid) {
     List<Long> members = new ArrayList<>();
-    if (!Files.isDirectory(PROC)) {
-      return members;
+    if (Files.isDirectory(PROC)) {
+      live(s -> s.pgrp == pgid, members);
     }
+    return members;
+  }
+
+  /** Adds to {@code out} the pid of every live process in {@code /proc} whose stat matches. */
+  private static void live(Predicate<Stat> match, List<Long> out) {
     try (DirectoryStream<Path> all = Files.newDirectoryStream(PROC, "[0-9]*")) {
       for (Path p : all) {
         long pid;
@@ -131,13 +137,12 @@ public final class Processes {
           continue;
         }
         stat(pid)
-            .filter(s -> s.pgrp == pgid && s.state != 'Z' && s.state != 'X')
-            .ifPresent(s -> members.add(pid));
+            .filter(s -> match.test(s) && s.state != 'Z' && s.state != 'X')
+            .ifPresent(s -> out.add(pid));
       }
     } catch (IOException e) {
       // /proc vanished under us: report what was found
     }
-    return members;
   }
 
   /**
@@ -155,21 +160,7 @@ public final class Processes {
           .ifPresent(
               h -> h.children().filter(ProcessHandle::isAlive).forEach(c -> children.add(c.pid())));
     } else {
-      try (DirectoryStream<Path> all = Files.newDirectoryStream(PROC, "[0-9]*")) {
-        for (Path p : all) {
-          long child;
-          try {
-            child = Long.parseLong(p.getFileName().toString());
-          } catch (NumberFormatException e) {
-            continue;
-          }
-          stat(child)
-              .filter(s -> s.ppid == pid && s.state != 'Z' && s.state != 'X')
-              .ifPresent(s -> children.add(child));
-        }
-      } catch (IOException e) {
-        // /proc vanished under us: report what was found
-      }
+      live(s -> s.ppid == pid, children);
     }
     children.sort(null);
     return children;
