@@ -254,7 +254,6 @@ final class Stopper {
           while (true) {
             Plan.Task t;
             synchronized (this) {
-              current = null; // the last task is done: nothing of it can overrun now
               if (abandoned) {
                 return;
               }
@@ -268,7 +267,6 @@ final class Stopper {
         }
         synchronized (this) {
           busy = false;
-          current = null;
           notifyAll();
           if (abandoned) {
             return;
@@ -299,7 +297,7 @@ final class Stopper {
         failure = e;
       }
       synchronized (this) {
-        current = null;
+        current = null; // done: nothing of it can overrun now
         if (r.named) {
           thread.setName(WORKER);
         }
@@ -325,32 +323,32 @@ final class Stopper {
     boolean interrupted = false;
     Running overrun = null;
     boolean exited = false;
-    Running seen = null; // the task running at the previous wake-up
     synchronized (w) {
       while (w.busy) {
         Running cur = w.current;
-        if (cur != null && cur == seen && !cur.named) {
-          cur.named = true; // it has run for NAME_AFTER at least: a thread dump should name it
-          w.thread.setName(WORKER + ": " + cur.task.name);
-        }
-        seen = cur;
+        long now = System.nanoTime();
+        // The worker does not say when a task without a timeout starts or ends (a wake-up per
+        // task would cost more than the rename it saves): look again at least every NAME_AFTER.
         long wait = NAME_AFTER;
+        if (cur != null && !cur.named) {
+          long nameIn = cur.entry.start + NAME_AFTER - now;
+          if (nameIn <= 0) {
+            cur.named = true; // a thread dump taken from now on names the task
+            w.thread.setName(WORKER + ": " + cur.task.name);
+          } else {
+            wait = nameIn;
+          }
+        }
         if (cur != null && cur.due != 0 && !cur.settled()) {
-          long due = cur.due - System.nanoTime();
+          long due = cur.due - now;
           if (due <= 0) {
             overrun = cur;
             break;
           }
           wait = Math.min(wait, due);
-        } else if (cur != null && cur.named) {
-          wait = 0; // nothing more to do until the worker says it is done
         }
         try {
-          if (wait == 0) {
-            w.wait();
-          } else {
-            TimeUnit.NANOSECONDS.timedWait(w, wait);
-          }
+          TimeUnit.NANOSECONDS.timedWait(w, wait);
         } catch (InterruptedException e) {
           interrupted = true; // the stop goes on; the flag is restored below
           if (Run.jvmShutdownStarted() && inSystemExit(w.thread)) {

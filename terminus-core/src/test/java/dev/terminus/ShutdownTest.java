@@ -45,6 +45,29 @@ class ShutdownTest {
   }
 
   @Test
+  void everySlowTaskOfAPhaseNamesItsWorkerNotOnlyTheFirst() {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    int status =
+        call(
+            a -> {
+              for (String name : List.of("second", "first")) { // last registered runs first
+                Terminus.atExit(
+                    name,
+                    () -> {
+                      // Until the supervisor names this worker; the test's timeout bounds it.
+                      while (!Thread.currentThread().getName().endsWith(": " + name)) {
+                        Thread.sleep(10);
+                      }
+                      seen.add(Thread.currentThread().getName());
+                    });
+              }
+            });
+
+    assertThat(status).isZero();
+    assertThat(seen).containsExactly("terminus-stop: first", "terminus-stop: second");
+  }
+
+  @Test
   void unknownDependencyIsRefusedNamingIt() {
     call(
         a -> {
